@@ -65,7 +65,7 @@ function namespaceForId(id: ResId): string {
 }
 
 /** kustomize's legacy output order: these kinds first, in this order; webhooks last. */
-const ORDER_FIRST = [
+export const LEGACY_ORDER_FIRST = [
   'Namespace',
   'ResourceQuota',
   'StorageClass',
@@ -89,23 +89,27 @@ const ORDER_FIRST = [
   'CronJob',
   'PodDisruptionBudget',
 ];
-const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
-const KIND_RANK = new Map<string, number>([
-  ...ORDER_FIRST.map((k, i): [string, number] => [k, i - ORDER_FIRST.length]),
-  ...ORDER_LAST.map((k, i): [string, number] => [k, i + 1]),
-]);
+export const LEGACY_ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 function byteCompare(a: string, b: string): number {
   // Go compares strings bytewise; for the ASCII ids here UTF-16 order is the same.
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function legacyCompare(a: ResId, b: ResId): number {
-  const ra = KIND_RANK.get(a.gvk.kind) ?? 0;
-  const rb = KIND_RANK.get(b.gvk.kind) ?? 0;
-  if (ra !== rb) return ra - rb;
-  const ga = gvkString(a.gvk);
-  const gb = gvkString(b.gvk);
-  if (ga !== gb) return byteCompare(ga, gb);
-  return byteCompare(`${a.namespace || '~X'}|${a.name || '~N'}`, `${b.namespace || '~X'}|${b.name || '~N'}`);
+/** A legacy comparator for given first and last kind lists (sortOptions.legacySortOptions). */
+export function legacyCompareWith(first: string[], last: string[]): (a: ResId, b: ResId) => number {
+  const rank = new Map<string, number>();
+  first.forEach((k, i) => rank.set(k, i - first.length));
+  last.forEach((k, i) => rank.set(k, i + 1));
+  return (a, b) => {
+    const ra = rank.get(a.gvk.kind) ?? 0;
+    const rb = rank.get(b.gvk.kind) ?? 0;
+    if (ra !== rb) return ra - rb;
+    const ga = gvkString(a.gvk);
+    const gb = gvkString(b.gvk);
+    if (ga !== gb) return byteCompare(ga, gb);
+    return byteCompare(`${a.namespace || '~X'}|${a.name || '~N'}`, `${b.namespace || '~X'}|${b.name || '~N'}`);
+  };
 }
+
+export const legacyCompare = legacyCompareWith(LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST);

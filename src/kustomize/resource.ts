@@ -24,6 +24,9 @@ export class Resource {
   transformedBy: Origin[] = [];
   /** Ids of the resources that refer to this one through name references. */
   refBy: ResId[] = [];
+  /** Name prefixes and suffixes applied so far, innermost first (name references compare them). */
+  namePrefixes: string[] = [];
+  nameSuffixes: string[] = [];
 
   constructor(public obj: ValueMap) {}
 
@@ -104,6 +107,8 @@ export class Resource {
     r.origin = this.origin;
     r.transformedBy = [...this.transformedBy];
     r.refBy = this.refBy.map(copyId);
+    r.namePrefixes = [...this.namePrefixes];
+    r.nameSuffixes = [...this.nameSuffixes];
     return r;
   }
 }

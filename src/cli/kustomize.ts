@@ -1,0 +1,24 @@
+/** `fluxion kustomize build`: kustomize v5.5's build, in-process. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { buildYaml } from '../kustomize/build.js';
+import type { LoadRestrictor } from '../kustomize/loader.js';
+
+export function registerKustomize(program: Command): void {
+  const kustomize = program.command('kustomize').description('build and edit kustomizations');
+  kustomize
+    .command('build')
+    .description('print the resources a kustomization directory makes, byte-identical to kustomize v5.5')
+    .argument('[dir]', 'the kustomization directory', '.')
+    .option('--load-restrictor <restrictor>', 'LoadRestrictionsRootOnly or LoadRestrictionsNone', 'LoadRestrictionsRootOnly')
+    .option('-o, --output <file>', 'write the output to this file instead of standard output')
+    .action((dir: string, opts: { loadRestrictor: string; output?: string }) => {
+      if (opts.loadRestrictor !== 'LoadRestrictionsRootOnly' && opts.loadRestrictor !== 'LoadRestrictionsNone') {
+        throw new Error(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${opts.loadRestrictor}'`);
+      }
+      const { yaml, warnings } = buildYaml(dir, { loadRestrictor: opts.loadRestrictor as LoadRestrictor });
+      for (const w of warnings) process.stderr.write(`${w}\n`);
+      if (opts.output) writeFileSync(opts.output, yaml);
+      else process.stdout.write(yaml);
+    });
+}

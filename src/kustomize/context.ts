@@ -1,0 +1,36 @@
+/** What one build shares across its kustomizations: warnings, the OpenAPI schemas, limits. */
+import { parseAllDocuments } from '../yaml/parse.js';
+import type { ValueMap } from '../yaml/types.js';
+import { type SchemaSet, defaultSchemaSet } from '../schema/index.js';
+import { KustomizeError } from './errors.js';
+import type { Loader } from './loader.js';
+
+const BUILTIN_OPENAPI_VERSIONS = new Set(['v1.21.2']);
+
+export class BuildContext {
+  warnings: string[] = [];
+  schemas: SchemaSet = defaultSchemaSet();
+  maxAliasExpansion = 100_000;
+
+  /**
+   * A kustomization's `openapi` field: a custom schema file or a built-in version. Like kustomize,
+   * the schema in force is the one most recently named anywhere in the build.
+   */
+  useOpenApi(openapi: ValueMap, loader: Loader): void {
+    const file = openapi.path;
+    const version = openapi.version;
+    if (file !== undefined && version !== undefined) throw new KustomizeError('builtin version and custom schema provided, cannot use both');
+    if (version !== undefined) {
+      if (!BUILTIN_OPENAPI_VERSIONS.has(String(version))) throw new KustomizeError('the specified OpenAPI version is not built in');
+      this.schemas = defaultSchemaSet();
+      return;
+    }
+    if (typeof file === 'string') {
+      const text = loader.load(file).toString('utf8');
+      const docs = parseAllDocuments(text, { filename: file, maxAliasExpansion: this.maxAliasExpansion });
+      let set = defaultSchemaSet();
+      for (const doc of docs) if (doc !== null) set = set.withDocument(doc);
+      this.schemas = set;
+    }
+  }
+}

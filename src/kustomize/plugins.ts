@@ -1,0 +1,170 @@
+/**
+ * The `generators:` and `transformers:` fields: configurations of kustomize's built-in plugins
+ * (apiVersion `builtin`), given inline, in files, or as the output of a kustomization directory.
+ */
+import { isMap, type Value, type ValueMap } from '../yaml/types.js';
+import { parseAllDocuments } from '../yaml/parse.js';
+import { KustomizeError } from './errors.js';
+import type { FieldSpec } from './fieldspec.js';
+import { readGeneratorArgs } from './kustomization.js';
+import { generateConfigMap, generateSecret } from './generators/generate.js';
+import { contentHash } from './generators/hash.js';
+import type { Resource } from './resource.js';
+import type { ResMap } from './resmap.js';
+import { type Accumulator, type Target, emptyAccumulator, readFieldSpec } from './target.js';
+import { setNamespace, type RoleBindingSubjectMode } from './transformers/namespace.js';
+import { addNamePrefixSuffix } from './transformers/names.js';
+import { setMapEntries } from './transformers/metadata-maps.js';
+import { readImageRule, setImages } from './transformers/images.js';
+import { readReplicaRule, setReplicas } from './transformers/replicas.js';
+import { applyJson6902, applyPatch, parsePatchText, readSelector } from './transformers/patches.js';
+import { applyReplacements, parseReplacements } from './transformers/replacements.js';
+import { compileSelector } from './selector.js';
+import { Target as TargetClass } from './target.js';
+import { sortResources } from './sort.js';
+
+function pluginId(cfg: ValueMap): string {
+  const meta = isMap(cfg.metadata) ? cfg.metadata : {};
+  return `${String(cfg.kind)}.${String(cfg.apiVersion)}/${String(meta.name ?? '')}`;
+}
+
+/** The plugin configurations an entry names: inline YAML, a file, or a kustomization directory. */
+function loadConfigs(target: Target, entry: Value, field: string): ValueMap[] {
+  if (isMap(entry)) return [entry];
+  if (typeof entry !== 'string') throw new KustomizeError(`${target.fileName}: ${field} entries must be strings`);
+  if (entry.includes('\n') || /^\s*apiVersion:/.test(entry)) {
+    return parseAllDocuments(entry, { filename: target.fileName }).filter(isMap);
+  }
+  if (target.loader.isDir(entry)) {
+    const sub = new TargetClass(target.loader.child(entry), target.ctx);
+    return sub.accumulate(emptyAccumulator()).resources.list().map((r) => r.obj);
+  }
+  const text = target.loader.load(entry).toString('utf8');
+  return parseAllDocuments(text, { filename: entry }).filter(isMap);
+}
+
+function specs(cfg: ValueMap, where: string): FieldSpec[] {
+  const v = cfg.fieldSpecs;
+  if (v == null) return [];
+  if (!Array.isArray(v)) throw new KustomizeError(`${where}: fieldSpecs must be a list`);
+  return v.map((f, i) => readFieldSpec(f, `${where}.fieldSpecs[${i}]`));
+}
+
+function stringRecord(v: Value | undefined, where: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v == null) return out;
+  if (!isMap(v)) throw new KustomizeError(`${where} must be a mapping`);
+  for (const [k, x] of Object.entries(v)) out[k] = x === null ? '' : typeof x === 'string' ? x : String(x);
+  return out;
+}
+
+/** Runs each configured plugin in order; generators return what they made. */
+export function runPluginConfigs(target: Target, entries: Value[], field: 'generators' | 'transformers', acc: Accumulator): Resource[] {
+  const generated: Resource[] = [];
+  for (const entry of entries) {
+    for (const cfg of loadConfigs(target, entry, field)) {
+      const id = pluginId(cfg);
+      if (cfg.apiVersion !== 'builtin') {
+        throw new KustomizeError(`external plugins disabled; unable to load external plugin '${String(cfg.kind)}' (${id}): only kustomize's builtin plugins are supported`);
+      }
+      const made = runBuiltin(target, cfg, acc.resources, id);
+      generated.push(...made);
+    }
+  }
+  return generated;
+}
+
+function runBuiltin(target: Target, cfg: ValueMap, rm: ResMap, id: string): Resource[] {
+  const where = `plugin ${id}`;
+  const meta = isMap(cfg.metadata) ? cfg.metadata : {};
+  const schemas = target.ctx.schemas;
+  switch (cfg.kind) {
+    case 'ConfigMapGenerator':
+    case 'SecretGenerator': {
+      const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = cfg;
+      const args = readGeneratorArgs(rest, where, target.fileName);
+      args.name ||= typeof meta.name === 'string' ? meta.name : undefined;
+      args.namespace ||= typeof meta.namespace === 'string' ? meta.namespace : undefined;
+      return [cfg.kind === 'ConfigMapGenerator' ? generateConfigMap(args, undefined, target.loader) : generateSecret(args, undefined, target.loader)];
+    }
+    case 'AnnotationsTransformer':
+      setMapEntries(rm, stringRecord(cfg.annotations, `${where} annotations`), specs(cfg, where));
+      return [];
+    case 'LabelTransformer':
+      setMapEntries(rm, stringRecord(cfg.labels, `${where} labels`), specs(cfg, where));
+      return [];
+    case 'NamespaceTransformer':
+      setNamespace(rm, {
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+        fieldSpecs: specs(cfg, where),
+        unsetOnly: cfg.unsetOnly === true,
+        setRoleBindingSubjects: (cfg.setRoleBindingSubjects as RoleBindingSubjectMode | undefined) || undefined,
+      });
+      return [];
+    case 'PrefixTransformer':
+    case 'SuffixTransformer':
+    case 'PrefixSuffixTransformer':
+      addNamePrefixSuffix(
+        rm,
+        { prefix: typeof cfg.prefix === 'string' ? cfg.prefix : undefined, suffix: typeof cfg.suffix === 'string' ? cfg.suffix : undefined },
+        specs(cfg, where),
+      );
+      return [];
+    case 'ImageTagTransformer':
+      setImages(rm, [readImageRule(cfg.imageTag ?? {}, where)], specs(cfg, where));
+      return [];
+    case 'ReplicaCountTransformer':
+      setReplicas(rm, readReplicaRule(cfg.replica ?? {}), specs(cfg, where));
+      return [];
+    case 'PatchTransformer': {
+      const { loaded, target: sel, options } = target.readPatchEntry(
+        Object.fromEntries(Object.entries(cfg).filter(([k]) => ['path', 'patch', 'target', 'options'].includes(k))) as ValueMap,
+        where,
+      );
+      applyPatch(rm, loaded, sel, options, schemas, where);
+      return [];
+    }
+    case 'PatchStrategicMergeTransformer': {
+      const paths = Array.isArray(cfg.paths) ? cfg.paths : [];
+      const inline = typeof cfg.patches === 'string' ? cfg.patches : '';
+      if (paths.length === 0 && inline.trim() === '') throw new KustomizeError(`${where} fails configuration: empty file path and empty patch content`);
+      const loaded = target.loadStrategicMergePatches(paths);
+      if (inline.trim() !== '') loaded.push(parsePatchText(inline, where));
+      for (const l of loaded) applyPatch(rm, l, undefined, {}, schemas, where);
+      return [];
+    }
+    case 'PatchJson6902Transformer': {
+      const hasPath = typeof cfg.path === 'string' && cfg.path !== '';
+      const hasOp = typeof cfg.jsonOp === 'string' && cfg.jsonOp.trim() !== '';
+      if (hasPath && hasOp) throw new KustomizeError(`${where} fails configuration: must specify a file path or jsonOp, not both`);
+      if (!hasPath && !hasOp) throw new KustomizeError(`${where} fails configuration: empty file path and empty jsonOp`);
+      if (cfg.target == null) throw new KustomizeError(`${where}: must specify a target`);
+      const text = hasPath ? target.loader.load(cfg.path as string).toString('utf8') : (cfg.jsonOp as string);
+      const loaded = parsePatchText(text, where);
+      if (loaded.type !== 'json6902') throw new KustomizeError(`${where}: a JSON 6902 patch must be a list of operations`);
+      const sel = readSelector(cfg.target, where);
+      for (const r of rm.list().filter(compileSelector(sel))) applyJson6902(r, loaded.ops, where);
+      return [];
+    }
+    case 'ReplacementTransformer': {
+      const entries = Array.isArray(cfg.replacements) ? cfg.replacements : [];
+      applyReplacements(rm, target.loadReplacements(entries));
+      return [];
+    }
+    case 'HashTransformer':
+      for (const r of rm.list()) {
+        if (r.needsHashSuffix) {
+          r.rememberId();
+          r.setName(`${r.name}-${contentHash(r.obj)}`);
+          r.needsHashSuffix = false;
+        }
+      }
+      return [];
+    case 'SortOrderTransformer':
+      rm.setList(sortResources(rm.list(), isMap(cfg.sortOptions) ? cfg.sortOptions : undefined));
+      return [];
+    default:
+      void parseReplacements;
+      throw new KustomizeError(`${where}: unknown builtin plugin kind '${String(cfg.kind)}'`);
+  }
+}
