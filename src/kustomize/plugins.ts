@@ -18,7 +18,7 @@ import { setMapEntries } from './transformers/metadata-maps.js';
 import { readImageRule, setImages } from './transformers/images.js';
 import { readReplicaRule, setReplicas } from './transformers/replicas.js';
 import { applyJson6902, applyPatch, parsePatchText, readSelector } from './transformers/patches.js';
-import { applyReplacements, parseReplacements } from './transformers/replacements.js';
+import { applyReplacements } from './transformers/replacements.js';
 import { compileSelector } from './selector.js';
 import { Target as TargetClass } from './target.js';
 import { sortResources } from './sort.js';
@@ -164,7 +164,6 @@ function runBuiltin(target: Target, cfg: ValueMap, rm: ResMap, id: string): Reso
       rm.setList(sortResources(rm.list(), isMap(cfg.sortOptions) ? cfg.sortOptions : undefined));
       return [];
     default:
-      void parseReplacements;
       throw new KustomizeError(`${where}: unknown builtin plugin kind '${String(cfg.kind)}'`);
   }
 }
