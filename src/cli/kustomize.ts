@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildYaml } from '../kustomize/build.js';
 import type { LoadRestrictor } from '../kustomize/loader.js';
+import { remoteFetcher } from '../kustomize/remote-fetch.js';
 
 export function registerKustomize(program: Command): void {
   const kustomize = program.command('kustomize').description('build and edit kustomizations');
@@ -12,11 +13,19 @@ export function registerKustomize(program: Command): void {
     .argument('[dir]', 'the kustomization directory', '.')
     .option('--load-restrictor <restrictor>', 'LoadRestrictionsRootOnly or LoadRestrictionsNone', 'LoadRestrictionsRootOnly')
     .option('-o, --output <file>', 'write the output to this file instead of standard output')
-    .action((dir: string, opts: { loadRestrictor: string; output?: string }) => {
+    .option('--no-remote-bases', 'refuse remote resources (https:// files and git URLs)')
+    .action((dir: string, opts: { loadRestrictor: string; output?: string; remoteBases: boolean }) => {
       if (opts.loadRestrictor !== 'LoadRestrictionsRootOnly' && opts.loadRestrictor !== 'LoadRestrictionsNone') {
         throw new Error(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${opts.loadRestrictor}'`);
       }
-      const { yaml, warnings } = buildYaml(dir, { loadRestrictor: opts.loadRestrictor as LoadRestrictor });
+      const remote = opts.remoteBases ? remoteFetcher() : undefined;
+      let result: ReturnType<typeof buildYaml>;
+      try {
+        result = buildYaml(dir, { loadRestrictor: opts.loadRestrictor as LoadRestrictor, remote });
+      } finally {
+        remote?.cleanup();
+      }
+      const { yaml, warnings } = result;
       for (const w of warnings) process.stderr.write(`${w}\n`);
       if (opts.output) writeFileSync(opts.output, yaml);
       else process.stdout.write(yaml);

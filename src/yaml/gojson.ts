@@ -29,7 +29,10 @@ export function goJsonNumber(f: number): string {
   return String(f);
 }
 
-/** strconv.FormatFloat(f, 'g', -1, 64): %e when the decimal exponent is < -4 or >= 21... no: >= 6 with shortest digits. */
+/**
+ * strconv.FormatFloat(f, 'g', -1, 64), how yaml.v2 prints a float: shortest digits, %e form
+ * (exponent of at least two digits) when the decimal exponent is < -4 or >= 6, else %f form.
+ */
 export function goFormatFloatG(f: number): string {
   if (Number.isNaN(f)) return 'NaN';
   if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
