@@ -1,10 +1,11 @@
 /** The kustomization file: its fields, the legacy ones folded into the new, and the warnings kustomize gives. */
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
 import { KustomizeError } from './errors.js';
+import { goFields } from './gofields.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-const KNOWN_FIELDS = new Set([
+const KNOWN_FIELDS = [
   'apiVersion',
   'kind',
   'metadata',
@@ -39,7 +40,7 @@ const KNOWN_FIELDS = new Set([
   'transformers',
   'validators',
   'buildMetadata',
-]);
+];
 
 const DEPRECATIONS: [string, string][] = [
   ['bases', "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit fix' to update your Kustomization automatically."],
@@ -112,9 +113,7 @@ export interface Kustomization {
 export function readKustomization(doc: Value, file: string): Kustomization {
   if (doc === null || doc === undefined) doc = {};
   if (!isMap(doc)) throw new KustomizeError(`invalid Kustomization: ${file} is not a mapping`);
-  for (const key of Object.keys(doc)) {
-    if (!KNOWN_FIELDS.has(key)) throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`);
-  }
+  doc = goFields(doc, KNOWN_FIELDS);
   for (const unsupported of ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals']) {
     if (doc[unsupported] !== undefined && doc[unsupported] !== null) {
       throw new KustomizeError(`${file}: field '${unsupported}' is not supported by Fluxion's kustomize build (Helm charts are rendered by HelmRelease)`);
@@ -214,8 +213,13 @@ export function scalarText(v: Value): string {
   return String(v);
 }
 
+const LABEL_FIELDS = ['pairs', 'includeSelectors', 'includeTemplates', 'fields'];
+const OPTION_FIELDS = ['labels', 'annotations', 'disableNameSuffixHash', 'immutable'];
+const GENERATOR_FIELDS = ['name', 'namespace', 'behavior', 'literals', 'files', 'envs', 'env', 'options', 'type'];
+
 function readLabel(v: Value, field: string, file: string): Label {
   if (!isMap(v)) throw fieldError(file, field, 'must be a mapping');
+  v = goFields(v, LABEL_FIELDS);
   return {
     pairs: stringMap(v.pairs, `${field}.pairs`, file),
     includeSelectors: v.includeSelectors === true,
@@ -226,6 +230,7 @@ function readLabel(v: Value, field: string, file: string): Label {
 
 function readGeneratorOptions(v: Value, field: string, file: string): GeneratorOptions {
   if (!isMap(v)) throw fieldError(file, field, 'must be a mapping');
+  v = goFields(v, OPTION_FIELDS);
   return {
     labels: v.labels == null ? undefined : stringMap(v.labels, `${field}.labels`, file),
     annotations: v.annotations == null ? undefined : stringMap(v.annotations, `${field}.annotations`, file),
@@ -236,6 +241,7 @@ function readGeneratorOptions(v: Value, field: string, file: string): GeneratorO
 
 export function readGeneratorArgs(v: Value, field: string, file: string): GeneratorArgs {
   if (!isMap(v)) throw fieldError(file, field, 'must be a mapping');
+  v = goFields(v, GENERATOR_FIELDS);
   const strs = (key: string) => {
     const x = v[key];
     if (x === undefined || x === null) return [];

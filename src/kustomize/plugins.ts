@@ -5,6 +5,7 @@
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
 import { parseAllDocuments } from '../yaml/parse.js';
 import { KustomizeError } from './errors.js';
+import { goFields } from './gofields.js';
 import type { FieldSpec } from './fieldspec.js';
 import { readGeneratorArgs } from './kustomization.js';
 import { generateConfigMap, generateSecret } from './generators/generate.js';
@@ -21,7 +22,6 @@ import { applyJson6902, applyPatch, parsePatchText, readSelector } from './trans
 import { applyReplacements } from './transformers/replacements.js';
 import { compileSelector } from './selector.js';
 import { Target as TargetClass } from './target.js';
-import { sortResources } from './sort.js';
 
 function pluginId(cfg: ValueMap): string {
   const meta = isMap(cfg.metadata) ? cfg.metadata : {};
@@ -74,7 +74,15 @@ export function runPluginConfigs(target: Target, entries: Value[], field: 'gener
   return generated;
 }
 
-function runBuiltin(target: Target, cfg: ValueMap, rm: ResMap, id: string): Resource[] {
+// Built-in plugin configurations decode like Go structs: names case-insensitively, unknown keys ignored.
+const PLUGIN_FIELDS = [
+  'apiVersion', 'kind', 'metadata', 'fieldSpecs', 'annotations', 'labels', 'unsetOnly', 'setRoleBindingSubjects',
+  'prefix', 'suffix', 'imageTag', 'replica', 'path', 'patch', 'target', 'options', 'paths', 'patches', 'jsonOp',
+  'replacements', 'sortOptions', 'name', 'namespace', 'behavior', 'literals', 'files', 'envs', 'env', 'type',
+];
+
+function runBuiltin(target: Target, rawCfg: ValueMap, rm: ResMap, id: string): Resource[] {
+  const cfg = goFields(rawCfg, PLUGIN_FIELDS, 'plugin configuration', false);
   const where = `plugin ${id}`;
   const meta = isMap(cfg.metadata) ? cfg.metadata : {};
   const schemas = target.ctx.schemas;
@@ -161,8 +169,8 @@ function runBuiltin(target: Target, cfg: ValueMap, rm: ResMap, id: string): Reso
       }
       return [];
     case 'SortOrderTransformer':
-      rm.setList(sortResources(rm.list(), isMap(cfg.sortOptions) ? cfg.sortOptions : undefined));
-      return [];
+      // kustomize v5.5 cannot load this one as a configured plugin either.
+      throw new KustomizeError(`unable to load builtin SortOrderTransformer.builtin.[noGrp]`);
     default:
       throw new KustomizeError(`${where}: unknown builtin plugin kind '${String(cfg.kind)}'`);
   }

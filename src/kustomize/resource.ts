@@ -19,6 +19,7 @@ export class Resource {
   needsHashSuffix = false;
   behavior: GeneratorBehavior = 'create';
   /** Var names this resource is the target of (kustomize's refVarNames). */
+  refVarNames: string[] = [];
   origin?: Origin;
   /** Transformers that touched it, for buildMetadata: [transformerAnnotations]. */
   transformedBy: Origin[] = [];
@@ -107,6 +108,7 @@ export class Resource {
     r.origin = this.origin;
     r.transformedBy = [...this.transformedBy];
     r.refBy = this.refBy.map(copyId);
+    r.refVarNames = [...this.refVarNames];
     r.namePrefixes = [...this.namePrefixes];
     r.nameSuffixes = [...this.nameSuffixes];
     return r;

@@ -8,6 +8,7 @@ import { parseAllDocuments } from '../yaml/parse.js';
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
 import { type TransformerConfig, configFromCrds, defaultTransformerConfig, emptyTransformerConfig, mergeTransformerConfig, parseTransformerConfig } from './config/index.js';
 import { KustomizeError, wrapError } from './errors.js';
+import { goFields } from './gofields.js';
 import type { FieldSpec } from './fieldspec.js';
 import { generateConfigMap, generateSecret } from './generators/generate.js';
 import { KUSTOMIZATION_FILE_NAMES, type Kustomization, readKustomization } from './kustomization.js';
@@ -249,9 +250,7 @@ export class Target {
 
   readPatchEntry(entry: Value, where: string): { loaded: LoadedPatch; target?: ReturnType<typeof readSelector>; options: { allowNameChange?: boolean; allowKindChange?: boolean } } {
     if (!isMap(entry)) throw new KustomizeError(`${this.fileName}: ${where} must be a mapping`);
-    for (const key of Object.keys(entry)) {
-      if (!['path', 'patch', 'target', 'options'].includes(key)) throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`);
-    }
+    entry = goFields(entry, ['path', 'patch', 'target', 'options']);
     const hasPath = typeof entry.path === 'string' && entry.path !== '';
     const hasPatch = typeof entry.patch === 'string' && entry.patch.trim() !== '';
     if (hasPath === hasPatch) {
@@ -266,6 +265,7 @@ export class Target {
 
   private applyLegacyJson6902(rm: ResMap, entry: Value, where: string): void {
     if (!isMap(entry)) throw new KustomizeError(`${this.fileName}: ${where} must be a mapping`);
+    entry = goFields(entry, ['target', 'path', 'patch']);
     if (entry.target == null) throw new KustomizeError(`${this.fileName}: ${where}: must specify a target`);
     const target = readSelector(entry.target, where);
     const hasPath = typeof entry.path === 'string' && entry.path !== '';

@@ -10,8 +10,8 @@ const BEST_WIDTH = 80;
 const BEST_INDENT = 2;
 
 export class EmitState {
-  /** The text so far (string concatenation: V8 builds ropes, cheap to append). */
-  out = '';
+  /** The text so far, in pieces (joined once at the end). */
+  parts: string[] = [];
   col = 0;
   /** The last thing written was whitespace (or nothing on this line yet). */
   ws = true;
@@ -21,10 +21,10 @@ export class EmitState {
   /** An indicator such as ':', '-', '?', '|', a quote. */
   indicator(text: string, needWs: boolean, isWs: boolean, isInd: boolean): void {
     if (needWs && !this.ws) {
-      this.out += ' ' + text;
+      this.parts.push(' ' + text);
       this.col += 1 + text.length;
     } else {
-      this.out += text;
+      this.parts.push(text);
       this.col += text.length;
     }
     this.ws = isWs;
@@ -35,11 +35,10 @@ export class EmitState {
   indent(n: number): void {
     const indent = n < 0 ? 0 : n;
     if (!this.ind || this.col > indent || (this.col === indent && !this.ws)) {
-      this.out += '\n';
-      this.col = 0;
-    }
-    if (this.col < indent) {
-      this.out += spaces(indent - this.col);
+      this.parts.push(newlineSpaces(indent));
+      this.col = indent;
+    } else if (this.col < indent) {
+      this.parts.push(spaces(indent - this.col));
       this.col = indent;
     }
     this.ws = true;
@@ -48,11 +47,23 @@ export class EmitState {
 }
 
 const SPACES: string[] = [];
+const NEWLINE_SPACES: string[] = [];
+
 export function spaces(n: number): string {
   let s = SPACES[n];
   if (s === undefined) {
     s = ' '.repeat(n);
     if (n < 256) SPACES[n] = s;
+  }
+  return s;
+}
+
+/** A line break and n spaces of indentation. */
+function newlineSpaces(n: number): string {
+  let s = NEWLINE_SPACES[n];
+  if (s === undefined) {
+    s = '\n' + ' '.repeat(n);
+    if (n < 256) NEWLINE_SPACES[n] = s;
   }
   return s;
 }
@@ -71,7 +82,7 @@ function isBreak(c: number): boolean {
   return c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
 }
 
-export const enum Style {
+export enum Style {
   Plain,
   Single,
   Double,
@@ -88,78 +99,44 @@ const ALL_SINGLE_LINE = BLOCK_PLAIN | SINGLE | BLOCK;
 
 // Strings made only of these, not starting with '-' or '.', need no further analysis.
 const SIMPLE = /^[A-Za-z0-9_/][A-Za-z0-9_./,=()+@%!&*?[\]{}-]*$/;
+// Characters outside yaml.v2's printable set (astral characters show up as surrogates).
+const NOT_PRINTABLE = /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+const BREAK_THEN_SPACE = /[\n\r\u0085\u2028\u2029] /;
+const SPACE_THEN_BREAK = / [\n\r\u0085\u2028\u2029]/;
+// ": " (or ':' at the end) and " #" anywhere make a plain scalar impossible in block context.
+const INNER_INDICATOR = /:[ \t]|:$|[ \t\n\r\u0085\u2028\u2029\x00]#/;
 
+/** yaml.v2's scalar analysis, as native regex scans rather than a loop over characters. */
 function analyze(s: string): number {
   if (s.length === 0) return BLOCK_PLAIN | SINGLE; // and block not allowed
   if (SIMPLE.test(s)) return ALL_SINGLE_LINE;
-  let blockIndicators = false;
-  let lineBreaks = false;
-  let special = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let precededByWs = true;
-  let previousSpace = false;
-  let previousBreak = false;
-  if (s.startsWith('---') || s.startsWith('...')) blockIndicators = true;
   const n = s.length;
-  for (let i = 0; i < n; ) {
-    let c = s.charCodeAt(i);
-    let w = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        w = 2;
-      }
-    }
-    const next = i + w < n ? s.charCodeAt(i + w) : -1;
-    const followedByWs = next === -1 || next === 0x20 || next === 0x09;
-    if (i === 0) {
-      switch (c) {
-        case 0x23: case 0x2c: case 0x5b: case 0x5d: case 0x7b: case 0x7d: case 0x26: case 0x2a:
-        case 0x21: case 0x7c: case 0x3e: case 0x27: case 0x22: case 0x25: case 0x40: case 0x60:
-          // # , [ ] { } & * ! | > ' " % @ `
-          blockIndicators = true;
-          break;
-        case 0x3f: case 0x3a: // ? :
-          if (followedByWs) blockIndicators = true;
-          break;
-        case 0x2d: // -
-          if (followedByWs) blockIndicators = true;
-          break;
-      }
-    } else if ((c === 0x3a && followedByWs) || (c === 0x23 && precededByWs)) {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(n - 1);
+  const second = n > 1 ? s.charCodeAt(1) : -1;
+  const firstFollowedByWs = second === -1 || second === 0x20 || second === 0x09;
+  let blockIndicators = s.startsWith('---') || s.startsWith('...') || INNER_INDICATOR.test(s);
+  switch (first) {
+    case 0x23: case 0x2c: case 0x5b: case 0x5d: case 0x7b: case 0x7d: case 0x26: case 0x2a:
+    case 0x21: case 0x7c: case 0x3e: case 0x27: case 0x22: case 0x25: case 0x40: case 0x60:
+      // # , [ ] { } & * ! | > ' " % @ `
       blockIndicators = true;
-    }
-    if (!isPrintable(c)) special = true;
-    if (c === 0x20) {
-      if (i === 0) leadingSpace = true;
-      if (i + w === n) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBreak(c)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i + w === n) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = false;
-      previousBreak = false;
-    }
-    precededByWs = c === 0x20 || c === 0x09 || c === 0 || isBreak(c);
-    i += w;
+      break;
+    case 0x3f: case 0x3a: case 0x2d: // ? : - followed by a blank
+      if (firstFollowedByWs) blockIndicators = true;
+      break;
   }
+  const special = NOT_PRINTABLE.test(s);
+  const lineBreaks = LINE_BREAK.test(s);
+  const trailingSpace = last === 0x20;
+  const edge = first === 0x20 || isBreak(first) || trailingSpace || isBreak(last);
+  const breakSpace = lineBreaks && BREAK_THEN_SPACE.test(s);
+  const spaceBreak = lineBreaks && SPACE_THEN_BREAK.test(s);
   let blockPlain = true;
   let single = true;
   let block = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) blockPlain = false;
+  if (edge) blockPlain = false;
   if (trailingSpace) block = false;
   if (breakSpace) blockPlain = single = false;
   if (spaceBreak || special) blockPlain = single = block = false;
@@ -186,23 +163,30 @@ function utf8Length(s: string): number {
   return n;
 }
 
-/** yaml.v2's choice of style for a string: what the encoder asks for, then what the analysis allows. */
+/** What the encoder asks for, narrowed to what the analysis allows (yaml.v2's select_scalar_style). */
+function selectStyle(requested: Style, flags: number, simpleKey: boolean): Style {
+  if (simpleKey && flags & MULTILINE) return Style.Double;
+  let st = requested;
+  if (st === Style.Plain && !(flags & BLOCK_PLAIN)) st = Style.Single;
+  if (st === Style.Single && !(flags & SINGLE)) st = Style.Double;
+  if (st === Style.Literal && (!(flags & BLOCK) || simpleKey)) st = Style.Double;
+  return st;
+}
+
+/**
+ * yaml.v2's choice of style for a string: the encoder asks for a literal block when the
+ * string has a newline, plain when it reads back as the same string, double quotes
+ * otherwise; the emitter then falls back from plain to single quotes to double quotes, and
+ * from a block to double quotes, as the characters require.
+ */
 export function stringInfo(s: string): StringInfo {
   const flags = analyze(s);
   let requested: Style;
   if (s.includes('\n')) requested = Style.Literal;
   else if (plainReadsAsString(s)) requested = Style.Plain;
   else requested = Style.Double;
-  const select = (simpleKey: boolean): Style => {
-    let st = requested;
-    if (simpleKey && flags & MULTILINE) return Style.Double;
-    if (st === Style.Plain && !(flags & BLOCK_PLAIN)) st = Style.Single;
-    if (st === Style.Single && !(flags & SINGLE)) st = Style.Double;
-    if (st === Style.Literal && (!(flags & BLOCK) || simpleKey)) st = Style.Double;
-    return st;
-  };
   const simpleKey = !(flags & MULTILINE) && (s.length <= 32 || utf8Length(s) <= 128);
-  return { style: select(false), simpleKey, keyStyle: select(true) };
+  return { style: selectStyle(requested, flags, false), simpleKey, keyStyle: selectStyle(requested, flags, true) };
 }
 
 const INFO_CACHE = new Map<string, StringInfo>();
@@ -222,10 +206,10 @@ export function cachedStringInfo(s: string): StringInfo {
 /** A plain scalar that never folds (numbers, booleans, null). */
 export function writePlainWord(e: EmitState, text: string): void {
   if (!e.ws) {
-    e.out += ' ' + text;
+    e.parts.push(' ' + text);
     e.col += 1 + text.length;
   } else {
-    e.out += text;
+    e.parts.push(text);
     e.col += text.length;
   }
   e.ws = false;
@@ -252,13 +236,13 @@ export function writeString(e: EmitState, s: string, style: Style, indent: numbe
 
 function writePlain(e: EmitState, s: string, indent: number, allowBreaks: boolean): void {
   if (!e.ws) {
-    e.out += ' ';
+    e.parts.push(' ');
     e.col++;
   }
   // No space sits beyond column 80, so nothing can fold. (Plain strings hold no astral
   // characters, so UTF-16 length is the character count.)
   if (!allowBreaks || e.col + s.length <= BEST_WIDTH + 1 || !s.includes(' ')) {
-    e.out += s;
+    e.parts.push(s);
     e.col += s.length;
   } else {
     let start = 0; // start of the pending run in s
@@ -269,7 +253,7 @@ function writePlain(e: EmitState, s: string, indent: number, allowBreaks: boolea
       if (s.charCodeAt(i) === 0x20) {
         const at = col + (i - start);
         if (!inSpaces && at > BEST_WIDTH && s.charCodeAt(i + 1) !== 0x20) {
-          out += s.slice(start, i) + '\n' + spaces(indent);
+          out += s.slice(start, i) + newlineSpaces(indent);
           start = i + 1;
           col = indent;
         }
@@ -279,7 +263,7 @@ function writePlain(e: EmitState, s: string, indent: number, allowBreaks: boolea
       }
     }
     out += s.slice(start);
-    e.out += out;
+    e.parts.push(out);
     e.col = col + (s.length - start);
   }
   e.ws = false;
@@ -291,7 +275,7 @@ function writeSingle(e: EmitState, s: string, indent: number, allowBreaks: boole
   const hasBreak = /[\u2028\u2029]/.test(s); // other breaks never reach a single-quoted scalar
   const body = s.includes("'") ? s.replace(/'/g, "''") : s;
   if (!hasBreak && (!allowBreaks || e.col + body.length <= BEST_WIDTH + 1 || !s.includes(' '))) {
-    e.out += body;
+    e.parts.push(body);
     e.col += body.length;
   } else {
     let out = '';
@@ -303,7 +287,7 @@ function writeSingle(e: EmitState, s: string, indent: number, allowBreaks: boole
       const c = s.charCodeAt(i);
       if (c === 0x20) {
         if (allowBreaks && !inSpaces && col > BEST_WIDTH && i > 0 && i < n - 1 && s.charCodeAt(i + 1) !== 0x20) {
-          out += '\n' + spaces(indent);
+          out += newlineSpaces(indent);
           col = indent;
         } else {
           out += ' ';
@@ -326,7 +310,7 @@ function writeSingle(e: EmitState, s: string, indent: number, allowBreaks: boole
         inBreaks = false;
       }
     }
-    e.out += out;
+    e.parts.push(out);
     e.col = col;
   }
   e.indicator("'", false, false, false);
@@ -373,7 +357,7 @@ const DQ_PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
 function writeDouble(e: EmitState, s: string, indent: number, allowBreaks: boolean): void {
   e.indicator('"', true, false, false);
   if (DQ_PLAIN.test(s) && (!allowBreaks || e.col + s.length <= BEST_WIDTH + 1 || !s.includes(' '))) {
-    e.out += s;
+    e.parts.push(s);
     e.col += s.length;
   } else {
     // yaml.v2 looks for a byte order mark at the start of the value, not at each
@@ -400,7 +384,7 @@ function writeDouble(e: EmitState, s: string, indent: number, allowBreaks: boole
         inSpaces = false;
       } else if (c === 0x20) {
         if (allowBreaks && !inSpaces && col > BEST_WIDTH && i !== 0 && i !== n - 1) {
-          out += '\n' + spaces(indent);
+          out += newlineSpaces(indent);
           col = indent;
           if (s.charCodeAt(i + 1) === 0x20) {
             out += '\\';
@@ -418,7 +402,7 @@ function writeDouble(e: EmitState, s: string, indent: number, allowBreaks: boole
       }
       i += w;
     }
-    e.out += out;
+    e.parts.push(out);
     e.col = col;
   }
   e.indicator('"', false, false, false);
@@ -457,7 +441,7 @@ function writeLiteral(e: EmitState, s: string, indent: number): void {
     out += pad + s.slice(start);
     col = indent + (n - start);
   }
-  e.out += out;
+  e.parts.push(out);
   e.col = col;
   e.ws = true;
   e.ind = col === 0;

@@ -40,6 +40,15 @@ function finish(obj: ValueMap, args: GeneratorArgs, options: GeneratorOptions): 
   return r;
 }
 
+/** Base64 as kustomize writes it into data: wrapped at 70 columns, each line ended, once it is long. */
+export function wrappedBase64(b: Buffer): string {
+  const enc = b.toString('base64');
+  if (enc.length < 70) return enc;
+  let out = '';
+  for (let i = 0; i < enc.length; i += 70) out += `${enc.slice(i, i + 70)}\n`;
+  return out;
+}
+
 function isUtf8(b: Buffer): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(b);
@@ -60,7 +69,7 @@ export function generateConfigMap(args: GeneratorArgs, global: GeneratorOptions 
     const v = pairs.get(key)!;
     if (typeof v === 'string') data[key] = v;
     else if (isUtf8(v)) data[key] = v.toString('utf8');
-    else binaryData[key] = v.toString('base64');
+    else binaryData[key] = wrappedBase64(v);
   }
   if (Object.keys(data).length) obj.data = data;
   if (Object.keys(binaryData).length) obj.binaryData = binaryData;
@@ -76,7 +85,7 @@ export function generateSecret(args: GeneratorArgs, global: GeneratorOptions | u
   const data: ValueMap = {};
   for (const key of [...pairs.keys()].sort()) {
     const v = pairs.get(key)!;
-    data[key] = (typeof v === 'string' ? Buffer.from(v, 'utf8') : v).toString('base64');
+    data[key] = wrappedBase64(typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
   }
   if (Object.keys(data).length) obj.data = data;
   return finish(obj, args, options);

@@ -13,10 +13,13 @@ function field(obj: ValueMap, ...path: string[]): Value {
   return cur === null ? '' : cur;
 }
 
-/** The JSON kustomize hashes: a few fields for ConfigMaps and Secrets, the whole object otherwise. */
+/**
+ * The JSON kustomize hashes: a few fields for ConfigMaps and Secrets, the whole object otherwise.
+ * kustomize v5.5 looks the name up with a path its lookup does not split, so the name it hashes
+ * is always empty: the hash depends on the content alone.
+ */
 export function hashInput(obj: ValueMap): string {
-  const meta = isMap(obj.metadata) ? obj.metadata : {};
-  const name = typeof meta.name === 'string' ? meta.name : '';
+  const name = '';
   switch (obj.kind) {
     case 'ConfigMap': {
       const m: ValueMap = { kind: 'ConfigMap', name, data: field(obj, 'data') };

@@ -1,6 +1,7 @@
 /** The images field: new names, tags and digests for matching container images. */
 import { isMap, type Value, type ValueMap } from '../../yaml/types.js';
 import { KustomizeError } from '../errors.js';
+import { goFields } from '../gofields.js';
 import { type FieldSpec, visitFieldSpec } from '../fieldspec.js';
 import type { ResMap } from '../resmap.js';
 
@@ -13,6 +14,7 @@ export interface ImageRule {
 
 export function readImageRule(v: Value, where: string): ImageRule {
   if (!isMap(v)) throw new KustomizeError(`${where}: an image entry must be a mapping`);
+  v = goFields(v, ['name', 'newName', 'newTag', 'digest', 'tagSuffix']);
   const str = (key: string): string | undefined => {
     const x = v[key];
     if (x === undefined || x === null) return undefined;
@@ -21,9 +23,6 @@ export function readImageRule(v: Value, where: string): ImageRule {
     }
     return x;
   };
-  for (const key of Object.keys(v)) {
-    if (!['name', 'newName', 'newTag', 'digest', 'tagSuffix'].includes(key)) throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`);
-  }
   return { name: str('name') ?? '', newName: str('newName'), newTag: str('newTag'), digest: str('digest') };
 }
 
@@ -44,20 +43,21 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, offset + colon), tag: image.slice(offset + colon + 1), digest: '' };
 }
 
-const matcherCache = new Map<string, RegExp | null>();
+const matcherCache = new Map<string, RegExp>();
 
 /** kustomize matches the rule's name as a regular expression, then an optional tag or digest. */
 export function imageMatches(image: string, name: string): boolean {
   let re = matcherCache.get(name);
   if (re === undefined) {
     try {
-      re = new RegExp(`^${name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`);
-    } catch {
-      re = null;
+      re = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    } catch (e) {
+      // kustomize v5.5 crashes on an image name that is not a valid expression; say why instead.
+      throw new KustomizeError(`invalid image name "${name}": not a valid regular expression: ${(e as Error).message}`);
     }
     matcherCache.set(name, re);
   }
-  return re !== null && re.test(image);
+  return re.test(image);
 }
 
 export function updateImage(image: string, rule: ImageRule): string {

@@ -20,10 +20,8 @@ const isEmpty = (v: Value | undefined) => v === undefined || v === null || v ===
 
 export function setNamespace(resources: ResMap, opts: NamespaceOptions): void {
   const mode = opts.setRoleBindingSubjects ?? 'defaultOnly';
-  // metadata/namespace and RoleBinding subjects are handled by the rules below, not by their specs.
-  const specs = opts.fieldSpecs.filter(
-    (fs) => fs.path !== 'metadata/namespace' && !(isRoleBinding(fs.kind ?? '') && (fs.path === 'subjects' || fs.path === 'subjects/namespace')),
-  );
+  // metadata/namespace and the namespace of RoleBinding subjects follow the rules below, not their specs.
+  const specs = opts.fieldSpecs.filter((fs) => fs.path !== 'metadata/namespace' && !(isRoleBinding(fs.kind ?? '') && fs.path === 'subjects/namespace'));
   const set = (current: Value | undefined) => !(opts.unsetOnly && !isEmpty(current));
   for (const r of resources.list()) {
     if (Object.keys(r.obj).length === 0) continue;

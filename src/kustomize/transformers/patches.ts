@@ -5,6 +5,7 @@ import { applyJsonPatch } from '../../patch/json-patch.js';
 import { strategicMerge } from '../../patch/strategic-merge.js';
 import type { SchemaSet } from '../../schema/index.js';
 import { KustomizeError } from '../errors.js';
+import { goFields } from '../gofields.js';
 import { type ResId, idEquals, idString, parseApiVersion } from '../resid.js';
 import type { ResMap } from '../resmap.js';
 import { Resource, deepCopy } from '../resource.js';
@@ -69,9 +70,12 @@ export function uniqueTarget(resources: ResMap, patch: ValueMap): Resource {
 
 export function applyJson6902(r: Resource, ops: Value[], where: string): void {
   try {
+    const before = r.id;
     const out = applyJsonPatch(r.obj, ops);
     if (!isMap(out)) throw new KustomizeError('the patch did not leave an object');
     r.obj = out;
+    // A JSON patch may rename; name references must still find the resource by its old name.
+    if (!idEquals(before, r.id)) r.previousIds.push(before);
   } catch (e) {
     throw new KustomizeError(`failed to apply json patch from ${where} to ${idString(r.id)}: ${(e as Error).message}`);
   }
@@ -104,13 +108,12 @@ export function applyPatch(resources: ResMap, loaded: LoadedPatch, target: Selec
   }
 }
 
+const SELECTOR_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'];
+
 export function readSelector(v: Value, where: string): Selector {
   if (!isMap(v)) throw new KustomizeError(`${where}: target must be a mapping`);
   const out: Selector = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (!['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'].includes(k)) {
-      throw new KustomizeError(`${where}: json: unknown field "${k}"`);
-    }
+  for (const [k, val] of Object.entries(goFields(v, SELECTOR_FIELDS))) {
     if (val === null) continue;
     (out as Record<string, string>)[k] = String(val);
   }

@@ -19,14 +19,14 @@ export function readReplicaRule(v: Value): ReplicaRule {
 }
 
 export function setReplicas(resources: ResMap, rule: ReplicaRule, fieldSpecs: FieldSpec[]): void {
-  const matches = resources.byAnyId((id) => id.name === rule.name);
-  for (const r of matches) {
-    const applicable = fieldSpecs.filter((fs) => fieldSpecApplies(fs, r.gvk));
-    if (applicable.length === 0) {
-      throw new KustomizeError(`resource with name ${rule.name} does not match a config with the following GVK [${fieldSpecs.map((f) => f.kind).join(' ')}]`);
-    }
-    for (const fs of applicable) {
-      visitFieldSpec(r.obj, r.gvk, fs, (ref) => ref.set(rule.count), 'scalar');
-    }
+  let found = false;
+  for (const fs of fieldSpecs) {
+    const matches = resources.byAnyId((id) => id.name === rule.name && fieldSpecApplies(fs, id.gvk));
+    if (matches.length > 0) found = true;
+    for (const r of matches) visitFieldSpec(r.obj, r.gvk, fs, (ref) => ref.set(rule.count), 'scalar');
+  }
+  if (!found) {
+    const gvks = fieldSpecs.map((f) => `${f.group || '~G'}_${f.version || '~V'}_${f.kind || '~K'}`);
+    throw new KustomizeError(`resource with name ${rule.name} does not match a config with the following GVK [${gvks.join(' ')}]`);
   }
 }

@@ -1,0 +1,184 @@
+/**
+ * The object store: every object by storage key, namespace and name, one cluster-wide
+ * resourceVersion counter, and a bounded history of changes that watches resume from.
+ * Stored objects are never mutated after they are committed; writers replace them.
+ */
+import { isMap, type ValueMap } from '../yaml/types.js';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  rv: number;
+  type: EventType;
+  storage: string;
+  namespace: string;
+  name: string;
+  /** The object after the change (for DELETED: the last state, with the deletion's resourceVersion). */
+  object: ValueMap;
+  /** The object before the change (MODIFIED, DELETED). */
+  prev?: ValueMap;
+}
+
+/** What a durable store appends for each change, before the change is acknowledged. */
+export interface ChangeSink {
+  record(event: StoreEvent): void;
+}
+
+export function metaOf(obj: ValueMap): ValueMap {
+  const m = obj.metadata;
+  return isMap(m) ? m : {};
+}
+
+export function nameOf(obj: ValueMap): string {
+  const n = metaOf(obj).name;
+  return typeof n === 'string' ? n : '';
+}
+
+export function namespaceOf(obj: ValueMap): string {
+  const n = metaOf(obj).namespace;
+  return typeof n === 'string' ? n : '';
+}
+
+function withResourceVersion(obj: ValueMap, rv: number): ValueMap {
+  return { ...obj, metadata: { ...metaOf(obj), resourceVersion: String(rv) } };
+}
+
+export class Store {
+  private rv = 0;
+  private readonly data = new Map<string, Map<string, Map<string, ValueMap>>>();
+  private readonly history: StoreEvent[] = [];
+  private historyStart = 0;
+  /** Events with rv > this are all in the history. */
+  private compactedRv = 0;
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
+  sink: ChangeSink | undefined;
+
+  constructor(private readonly historyLimit = 10000) {}
+
+  currentRv(): number {
+    return this.rv;
+  }
+
+  /** The oldest resourceVersion a watch may start from. */
+  oldestRv(): number {
+    return this.compactedRv;
+  }
+
+  private bucket(storage: string, namespace: string, create: boolean): Map<string, ValueMap> | undefined {
+    let s = this.data.get(storage);
+    if (!s) {
+      if (!create) return undefined;
+      this.data.set(storage, (s = new Map()));
+    }
+    let n = s.get(namespace);
+    if (!n) {
+      if (!create) return undefined;
+      s.set(namespace, (n = new Map()));
+    }
+    return n;
+  }
+
+  get(storage: string, namespace: string, name: string): ValueMap | undefined {
+    return this.bucket(storage, namespace, false)?.get(name);
+  }
+
+  /** Objects of a storage key in key order (namespace, then name), optionally in one namespace. */
+  list(storage: string, namespace?: string): ValueMap[] {
+    const s = this.data.get(storage);
+    if (!s) return [];
+    const namespaces = namespace === undefined ? [...s.keys()].sort() : [namespace];
+    const out: ValueMap[] = [];
+    for (const ns of namespaces) {
+      const b = s.get(ns);
+      if (!b) continue;
+      for (const name of [...b.keys()].sort()) out.push(b.get(name)!);
+    }
+    return out;
+  }
+
+  count(storage: string, namespace?: string): number {
+    const s = this.data.get(storage);
+    if (!s) return 0;
+    if (namespace !== undefined) return s.get(namespace)?.size ?? 0;
+    let n = 0;
+    for (const b of s.values()) n += b.size;
+    return n;
+  }
+
+  storageKeys(): string[] {
+    return [...this.data.keys()];
+  }
+
+  /** Stores a new or changed object under the next resourceVersion and tells watchers. */
+  put(storage: string, obj: ValueMap): ValueMap {
+    const namespace = namespaceOf(obj);
+    const name = nameOf(obj);
+    const b = this.bucket(storage, namespace, true)!;
+    const prev = b.get(name);
+    const rv = this.rv + 1;
+    const stored = withResourceVersion(obj, rv);
+    const event: StoreEvent = { rv, type: prev ? 'MODIFIED' : 'ADDED', storage, namespace, name, object: stored, prev };
+    this.sink?.record(event);
+    this.rv = rv;
+    b.set(name, stored);
+    this.emit(event);
+    return stored;
+  }
+
+  remove(storage: string, namespace: string, name: string): ValueMap | undefined {
+    const b = this.bucket(storage, namespace, false);
+    const prev = b?.get(name);
+    if (!b || !prev) return undefined;
+    const rv = this.rv + 1;
+    const last = withResourceVersion(prev, rv);
+    const event: StoreEvent = { rv, type: 'DELETED', storage, namespace, name, object: last, prev };
+    this.sink?.record(event);
+    this.rv = rv;
+    b.delete(name);
+    this.emit(event);
+    return last;
+  }
+
+  /** Loads an object as it was persisted, without events (used when replaying a data dir). */
+  restore(storage: string, obj: ValueMap | undefined, namespace: string, name: string, rv: number): void {
+    const b = this.bucket(storage, namespace, true)!;
+    if (obj) b.set(name, obj);
+    else b.delete(name);
+    if (rv > this.rv) this.rv = rv;
+    this.compactedRv = this.rv;
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length - this.historyStart > this.historyLimit) {
+      this.compactedRv = this.history[this.historyStart]!.rv;
+      this.historyStart++;
+      if (this.historyStart > 4096) {
+        this.history.splice(0, this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  /** Changes after `rv`, oldest first; undefined when some of them are no longer kept. */
+  since(rv: number): StoreEvent[] | undefined {
+    if (rv < this.compactedRv) return undefined;
+    const out: StoreEvent[] = [];
+    // Binary search the first event with a greater resourceVersion.
+    let lo = this.historyStart;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid]!.rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.history.length; i++) out.push(this.history[i]!);
+    return out;
+  }
+
+  subscribe(listener: (e: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
