@@ -143,6 +143,7 @@ export function typesFromCrd(crd: ValueMap): ResourceType[] {
       storage: `${group}/${plural}`,
       storageVersion,
       schema: rootSchema(schema),
+      definitionName: `${group.split('.').reverse().join('.')}.${version}.${kind}`,
       resolve: resolveCustom,
       builtin: false,
       hasGeneration: true,

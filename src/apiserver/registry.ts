@@ -47,6 +47,8 @@ export interface ResourceType {
   storageVersion: string;
   /** The root schema of this version's objects (resolved; `$ref`s inside resolve with `resolve`). */
   schema: OpenApiSchema | undefined;
+  /** The schema's name in OpenAPI documents ("io.k8s.api.apps.v1.Deployment"). */
+  definitionName: string;
   resolve: (s: OpenApiSchema) => OpenApiSchema;
   /** True for built-in kinds (strategic merge patch allowed, hand-written defaults apply). */
   builtin: boolean;
@@ -103,6 +105,7 @@ function builtinTypes(): ResourceType[] {
       storage: shared?.storage ?? key,
       storageVersion: shared?.version ?? apiVersionOf(r),
       schema: defs[r.definition],
+      definitionName: r.definition,
       resolve: resolveKubeSchema,
       builtin: true,
       hasGeneration: GENERATION_GROUPS.has(r.group) && !NO_GENERATION_KINDS.has(r.kind),

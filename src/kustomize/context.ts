@@ -1,7 +1,7 @@
 /** What one build shares across its kustomizations: warnings, the OpenAPI schemas, limits. */
 import { parseAllDocuments } from '../yaml/parse.js';
 import type { ValueMap } from '../yaml/types.js';
-import { type SchemaSet, defaultSchemaSet } from '../schema/index.js';
+import { SchemaSet, defaultSchemaSet } from '../schema/index.js';
 import { KustomizeError } from './errors.js';
 import type { Loader } from './loader.js';
 
@@ -11,12 +11,15 @@ export class BuildContext {
   warnings: string[] = [];
   schemas: SchemaSet = defaultSchemaSet();
   maxAliasExpansion = 100_000;
+  private openApiChosen = false;
 
   /**
    * A kustomization's `openapi` field: a custom schema file or a built-in version. Like kustomize,
-   * the schema in force is the one most recently named anywhere in the build.
+   * the first one named in the build (the outermost kustomization's) stays in force.
    */
   useOpenApi(openapi: ValueMap, loader: Loader): void {
+    if (this.openApiChosen) return;
+    this.openApiChosen = true;
     const file = openapi.path;
     const version = openapi.version;
     if (file !== undefined && version !== undefined) throw new KustomizeError('builtin version and custom schema provided, cannot use both');
@@ -28,7 +31,8 @@ export class BuildContext {
     if (typeof file === 'string') {
       const text = loader.load(file).toString('utf8');
       const docs = parseAllDocuments(text, { filename: file, maxAliasExpansion: this.maxAliasExpansion });
-      let set = defaultSchemaSet();
+      // A custom schema replaces the built-in one entirely, as in kustomize.
+      let set = SchemaSet.empty();
       for (const doc of docs) if (doc !== null) set = set.withDocument(doc);
       this.schemas = set;
     }

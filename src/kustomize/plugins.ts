@@ -156,7 +156,7 @@ function runBuiltin(target: Target, rawCfg: ValueMap, rm: ResMap, id: string): R
     }
     case 'ReplacementTransformer': {
       const entries = Array.isArray(cfg.replacements) ? cfg.replacements : [];
-      applyReplacements(rm, target.loadReplacements(entries));
+      applyReplacements(rm, target.loadReplacements(entries, 'plugin'));
       return [];
     }
     case 'HashTransformer':

@@ -23,8 +23,8 @@ import { setMapEntries } from './transformers/metadata-maps.js';
 import { readImageRule, setImages } from './transformers/images.js';
 import { readReplicaRule, setReplicas } from './transformers/replicas.js';
 import { type LoadedPatch, applyJson6902, applyPatch, parsePatchText, readSelector } from './transformers/patches.js';
-import { applyReplacements, parseReplacements, type Replacement } from './transformers/replacements.js';
-import { type Var, checkVarsResolvable, parseVars } from './transformers/vars.js';
+import { applyReplacements, loadReplacements, parseReplacementFields, type Replacement } from './transformers/replacements.js';
+import { type Var, mergeVarSets, mergeVars, parseVars } from './transformers/vars.js';
 import { compileSelector } from './selector.js';
 
 export interface Accumulator {
@@ -84,10 +84,7 @@ export class Target {
       throw new KustomizeError(`${this.fileName}: field 'validators' (plugins) is not supported`);
     }
     if (k.vars.length) {
-      const vars = parseVars(k.vars, this.fileName);
-      const all = [...acc.vars, ...vars];
-      checkVarsResolvable(acc.resources, all);
-      acc.vars = all;
+      acc.vars = mergeVars(acc.resources, acc.vars, parseVars(k.vars, this.fileName));
     }
     return acc;
   }
@@ -162,7 +159,11 @@ export class Target {
     const subAcc = sub.accumulate(emptyAccumulator());
     acc.resources.appendAll(subAcc.resources.list());
     acc.config = mergeTransformerConfig(acc.config, subAcc.config);
-    acc.vars.push(...subAcc.vars);
+    try {
+      acc.vars = mergeVarSets(acc.vars, subAcc.vars);
+    } catch (e) {
+      throw wrapError(`recursed merging from path '${child.root}'`, e);
+    }
   }
 
   private runGenerators(acc: Accumulator): void {
@@ -203,6 +204,8 @@ export class Target {
         specs = mergeSpecs(specs, [{ path: 'metadata/labels', create: true }]);
         if (label.includeTemplates) specs = mergeSpecs(specs, tc.templateLabels);
       }
+      // Field specs under `labels:` in configuration files apply to every labels entry.
+      specs = mergeSpecs(specs, tc.labels);
       setMapEntries(rm, label.pairs, specs);
     }
     setMapEntries(rm, k.commonLabels, tc.commonLabels);
@@ -214,16 +217,9 @@ export class Target {
     if (k.transformers.length) runPluginConfigs(this, k.transformers, 'transformers', acc);
   }
 
-  loadReplacements(entries: Value[]): Replacement[] {
-    const out: Replacement[] = [];
-    for (const entry of entries) {
-      if (isMap(entry) && typeof entry.path === 'string' && Object.keys(entry).length === 1) {
-        for (const doc of this.loadDocs(entry.path)) out.push(...parseReplacements(Array.isArray(doc) ? doc : [doc], entry.path));
-      } else {
-        out.push(...parseReplacements([entry], this.fileName));
-      }
-    }
-    return out;
+  /** Inline replacements and `path:` entries, whose files kustomize reads only the first document of. */
+  loadReplacements(entries: Value[], mode: 'kustomization' | 'plugin' = 'kustomization'): Replacement[] {
+    return loadReplacements(parseReplacementFields(entries, mode), (file) => this.loadDocs(file)[0]);
   }
 
   /** Entries are file paths or inline patches; a file may hold several documents. */
@@ -259,6 +255,9 @@ export class Target {
     const text = hasPath ? this.loader.load(entry.path as string).toString('utf8') : (entry.patch as string);
     const loaded = parsePatchText(text, hasPath ? (entry.path as string) : `${this.fileName} ${where}`);
     const target = entry.target == null ? undefined : readSelector(entry.target, where);
+    if (target && loaded.type === 'smp' && loaded.patches.length > 1) {
+      throw new KustomizeError(`Multiple Strategic-Merge Patches in one \`patches\` entry is not allowed to set \`patches.target\` field: [${hasPath ? `path: "${String(entry.path)}"` : `patch: ${JSON.stringify(entry.patch)}`}]`);
+    }
     const options = isMap(entry.options) ? { allowNameChange: entry.options.allowNameChange === true, allowKindChange: entry.options.allowKindChange === true } : {};
     return { loaded, target, options };
   }

@@ -10,8 +10,9 @@
  * `lineIndent` = -1 at the end of the input or at a document marker. Everything that ends a
  * node in the middle of a line (quoted, flow, alias) checks the rest of the line and moves on.
  */
-import { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError } from './parse-scalars.js';
-import { resolvePlain, resolvedTag, resolveTagged, ResolveError, TAG_MERGE, TAG_STR } from './resolve.js';
+import { blockRoundTrip, JSON_REREAD_CHARS, jsonReread, jsonRereadKey, KustomizeValueError } from './parse-kustomize.js';
+import { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError, takeRereadFlag } from './parse-scalars.js';
+import { resolvePlain, resolvedTag, resolveTagged, ResolveError, TAG_BINARY, TAG_MERGE, TAG_STR } from './resolve.js';
 import { TimestampRangeError } from './resolve-timestamp.js';
 import type { Value, ValueMap } from './types.js';
 
@@ -50,7 +51,9 @@ const STRICT = 1e9;
 
 /** The key of a merge ("<<") entry. */
 const MERGE: unique symbol = Symbol('merge');
-type Key = string | typeof MERGE;
+/** A key kustomize drops: a string "<<" that is not a merge (kyaml clears fields named "<<"). */
+const DROP: unique symbol = Symbol('drop');
+type Key = string | typeof MERGE | typeof DROP;
 
 const YAML_PREFIX = 'tag:yaml.org,2002:';
 
@@ -132,6 +135,7 @@ export class Reader {
   private propTag: string | undefined;
   private flowAnchor: string | undefined; // properties of the last flowNode
   private flowTag: string | undefined;
+  private mergeKeyText: string | undefined; // a "!!merge x" key that kustomize also keeps as "x"
 
   constructor(
     src: string,
@@ -160,6 +164,8 @@ export class Reader {
     while (this.pos < this.len) {
       let directives = false;
       while (!this.docMarker && this.lineIndent === 0 && src.charCodeAt(this.pos) === 37) {
+        // kustomize splits the stream at "---" lines first: a directive ends up alone in its piece
+        if (this.kustomize) this.fail('did not find expected <document start> (kustomize reads a directive as a document of its own)', this.pos);
         this.directive();
         directives = true;
       }
@@ -199,6 +205,11 @@ export class Reader {
       if (this.docMarker && src.charCodeAt(this.pos) === 0x2e) {
         this.docMarker = false;
         this.pos += 3;
+        if (this.kustomize) {
+          // kustomize never reads past the "..." of a document
+          this.skipToSeparator();
+          continue;
+        }
         this.endOfLine();
         this.nextLine(STRICT);
         afterEnd = true;
@@ -213,7 +224,13 @@ export class Reader {
   /** kustomize dialect, after "...": skip to the next line that starts with "---". */
   private skipToSeparator(): void {
     const src = this.src;
-    let i = this.lineStart;
+    let i = this.pos;
+    while (i < this.len && !isBreak(src.charCodeAt(i))) i++;
+    if (i >= this.len) {
+      this.atEnd();
+      return;
+    }
+    i = afterBreak(src, i);
     for (;;) {
       if (src.startsWith('---', i)) {
         this.setLine(i, i);
@@ -497,10 +514,14 @@ export class Reader {
 
   /** Reads a block scalar and moves to the next content line. */
   private blockScalar(n: number): string {
+    const start = this.pos;
+    const literal = this.src.charCodeAt(start) === 124;
     let text: string;
     try {
       text = readBlockScalar(this, n);
+      if (this.kustomize) text = blockRoundTrip(text, literal);
     } catch (e) {
+      if (e instanceof KustomizeValueError) this.fail(e.message, start);
       throw this.scanFailure(e);
     }
     // the reader is at the first non-space of the line that ended the scalar
@@ -628,13 +649,8 @@ export class Reader {
       } else {
         value = this.blockNode(col, CTX_VALUE);
       }
-      if (key === MERGE) {
-        if (merge !== undefined) this.fail('duplicate merge key', keyPos);
-        merge = value;
-        mergePos = keyPos;
-      } else {
-        this.setEntry(map, key, value, keyPos);
-      }
+      if (key === MERGE) mergePos = keyPos;
+      merge = this.entry(map, key, value, keyPos, merge);
       key = undefined;
       const m = this.lineIndent;
       if (m < col) break;
@@ -964,8 +980,8 @@ export class Reader {
   private flowPair(key: Key, keyPos: number, close: number): Value {
     const map: ValueMap = {};
     const value = this.flowValue(close);
-    if (key === MERGE) this.applyMerge(map, value, keyPos);
-    else setKey(map, key, value);
+    const merge = this.entry(map, key, value, keyPos, undefined);
+    if (merge !== undefined) this.applyMerge(map, merge, keyPos);
     return map;
   }
 
@@ -1035,13 +1051,8 @@ export class Reader {
         key = this.flowKey(keyPos, top);
       }
       const value = this.flowValue(125);
-      if (key === MERGE) {
-        if (merge !== undefined) this.fail('duplicate merge key', keyPos);
-        merge = value;
-        mergePos = keyPos;
-      } else {
-        this.setEntry(map, key, value, keyPos);
-      }
+      if (key === MERGE) mergePos = keyPos;
+      merge = this.entry(map, key, value, keyPos, merge);
       this.flowSpace();
       c = src.charCodeAt(this.pos);
       if (c === 44) {
@@ -1073,9 +1084,21 @@ export class Reader {
 
   private tagged(tag: string, text: string, pos: number): Value {
     try {
-      return resolveTagged(tag, text);
+      const v = resolveTagged(tag, text);
+      if (tag === TAG_BINARY && this.kustomize && typeof v === 'string' && JSON_REREAD_CHARS.test(v)) return jsonReread(v);
+      return v;
     } catch (e) {
-      if (e instanceof ResolveError || e instanceof TimestampRangeError) this.fail(e.message, pos);
+      if (e instanceof ResolveError || e instanceof TimestampRangeError || e instanceof KustomizeValueError) this.fail(e.message, pos);
+      throw e;
+    }
+  }
+
+  /** kustomize's JSON re-read of a string (see parse-kustomize.ts). */
+  private reread(text: string, pos: number): string {
+    try {
+      return jsonReread(text);
+    } catch (e) {
+      if (e instanceof KustomizeValueError) this.fail(e.message, pos);
       throw e;
     }
   }
@@ -1083,6 +1106,7 @@ export class Reader {
   /** A scalar's value from its text, style and tag; registers its anchor. */
   private scalarValue(kind: number, text: string, anchor: string | undefined, tag: string | undefined, pos: number): Value {
     let v: Value;
+    if (kind === K_QUOTED && takeRereadFlag() && this.kustomize) text = this.reread(text, pos);
     if (tag !== undefined) v = this.tagged(tag, text, pos);
     else if (kind === K_PLAIN) {
       try {
@@ -1117,12 +1141,16 @@ export class Reader {
     let key: Value;
     let text: string;
     let isString: boolean;
+    this.mergeKeyText = undefined;
     if (kind === K_PLAIN || kind === K_QUOTED) {
       text = this.raw;
-      if (tag === TAG_MERGE || (kind === K_PLAIN && tag === undefined && text === '<<')) {
-        if (anchor !== undefined) this.anchors.set(anchor, '<<');
+      if ((kind === K_PLAIN && tag === undefined && text === '<<') || (tag === TAG_MERGE && (this.kustomize || text === '<<'))) {
+        // kyaml merges on the !!merge tag whatever the key says, and keeps a key other than "<<"
+        if (anchor !== undefined) this.anchors.set(anchor, text);
+        if (text !== '<<') this.mergeKeyText = text;
         return MERGE;
       }
+      if (kind === K_QUOTED && takeRereadFlag() && this.kustomize) this.rereadKey(text, pos);
       if (tag !== undefined) {
         key = this.tagged(tag, text, pos);
         isString = tag === TAG_STR;
@@ -1148,8 +1176,32 @@ export class Reader {
     } else {
       this.fail('invalid map key: a mapping or sequence cannot be a key', pos);
     }
-    if (isString) return key as string;
+    if (isString) {
+      if (key === '<<' && this.kustomize) return DROP;
+      return key as string;
+    }
     return this.nonStringKey(key, text, pos, top);
+  }
+
+  private rereadKey(text: string, pos: number): void {
+    try {
+      jsonRereadKey(text);
+    } catch (e) {
+      if (e instanceof KustomizeValueError) this.fail(e.message, pos);
+      throw e;
+    }
+  }
+
+  /** Stores a mapping entry, or a merge ("<<") value; returns the merge value so far. */
+  private entry(map: ValueMap, key: Key, value: Value, pos: number, merge: Value | undefined): Value | undefined {
+    if (key === DROP) return merge;
+    if (key !== MERGE) {
+      this.setEntry(map, key, value, pos);
+      return merge;
+    }
+    if (merge !== undefined) this.fail('duplicate merge key', pos);
+    if (this.mergeKeyText !== undefined) this.setEntry(map, this.mergeKeyText, this.copy(value, pos), pos);
+    return value;
   }
 
   private nonStringKey(key: Value, text: string, pos: number, top: boolean): string {
@@ -1170,6 +1222,7 @@ export class Reader {
   private applyMerge(map: ValueMap, merge: Value, pos: number): void {
     const sources = Array.isArray(merge) ? merge : [merge];
     for (const s of sources) {
+      if (Array.isArray(s) && Array.isArray(merge)) this.fail('invalid map merge: received a nested sequence', pos);
       if (s === null || typeof s !== 'object' || Array.isArray(s)) this.fail('map merge requires map or sequence of maps as the value', pos);
     }
     for (const s of sources as ValueMap[]) {

@@ -79,26 +79,39 @@ export function scanPlainLine(cur: Cursor, i: number, flow: boolean): number {
   return e;
 }
 
+/** A line break: LF, CR, and (as libyaml reads YAML 1.1) NEL, LS and PS. */
+export function isBreakCode(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+}
+
+/** What a line break reads as: "\n", except LS and PS which libyaml keeps as they are. */
+function breakText(c: number): string {
+  return c === 0x2028 || c === 0x2029 ? String.fromCharCode(c) : '\n';
+}
+
 /**
  * Line folding inside quoted scalars, at the break at i: consumes the break and any empty
- * lines with the next line's leading blanks, and returns the index of the next content. The
- * number of breaks is left in `foldedBreaks`.
+ * lines with the next line's leading blanks, and returns the index of the next content. What
+ * the breaks fold into (" ", or one "\n" per empty line) is left in `folded`.
  */
-export let foldedBreaks = 0;
+export let folded = '';
 function foldQuoted(cur: Cursor, i: number): number {
   const src = cur.src;
   const len = src.length;
-  let breaks = 0;
+  const first = breakText(src.charCodeAt(i));
+  let rest = '';
   for (;;) {
     i = afterBreak(src, i);
-    breaks++;
     cur.lineStart = i;
     if (isDocMarker(src, i)) throw new ScanError('found unexpected document indicator while scanning a quoted scalar', i);
     let c = src.charCodeAt(i);
     while (c === 32 || c === 9) c = src.charCodeAt(++i);
-    if (c === 10 || c === 13) continue;
+    if (isBreakCode(c)) {
+      rest += breakText(c);
+      continue;
+    }
     if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', i);
-    foldedBreaks = breaks;
+    folded = first === '\n' ? (rest === '' ? ' ' : rest) : first + rest;
     return i;
   }
 }
@@ -132,10 +145,10 @@ export function readSingleQuoted(cur: Cursor): string {
       cur.pos = i + 1;
       return out + src.slice(start, i);
     }
-    if (c === 10 || c === 13) {
+    if (c === 10 || c === 13 || (c >= 0x85 && isBreakCode(c))) {
       out += src.slice(start, trimEnd(src, start, i));
       i = foldQuoted(cur, i);
-      out += foldedBreaks === 1 ? ' ' : '\n'.repeat(foldedBreaks - 1);
+      out += folded;
       start = i;
       continue;
     }
@@ -165,6 +178,17 @@ const SIMPLE_ESCAPES: Record<number, string> = {
   80: '\u2029',
 };
 
+/**
+ * Set when an escape produced a character that kustomize's JSON re-read changes or refuses
+ * (U+007F-U+009F, U+FFFE, U+FFFF); the reader takes it after each double-quoted scalar.
+ */
+let rereadChar = false;
+export function takeRereadFlag(): boolean {
+  const f = rereadChar;
+  rereadChar = false;
+  return f;
+}
+
 function hexEscape(src: string, i: number, digits: number): string {
   let code = 0;
   for (let k = 0; k < digits; k++) {
@@ -179,6 +203,7 @@ function hexEscape(src: string, i: number, digits: number): string {
   if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
     throw new ScanError('found invalid Unicode character escape code while parsing a quoted scalar', i - 2);
   }
+  if ((code >= 0x7f && code <= 0x9f) || code === 0xfffe || code === 0xffff) rereadChar = true;
   return String.fromCodePoint(code);
 }
 
@@ -196,7 +221,7 @@ export function readDoubleQuoted(cur: Cursor): string {
       cur.pos = i + 1;
       return src.slice(start, i);
     }
-    if (c === 92 || c === 10 || c === 13 || i >= len) break;
+    if (c === 92 || c === 10 || c === 13 || i >= len || (c >= 0x85 && isBreakCode(c))) break;
     i++;
   }
   let out = '';
@@ -213,7 +238,7 @@ export function readDoubleQuoted(cur: Cursor): string {
         const digits = e === 120 ? 2 : e === 117 ? 4 : 8;
         out += hexEscape(src, i + 2, digits);
         i += 2 + digits;
-      } else if (e === 10 || e === 13) {
+      } else if (e === 10 || e === 13 || (e >= 0x85 && isBreakCode(e))) {
         // an escaped line break joins the lines; empty lines after it still count
         i = afterBreak(src, i + 1);
         cur.lineStart = i;
@@ -221,8 +246,8 @@ export function readDoubleQuoted(cur: Cursor): string {
         for (;;) {
           let d = src.charCodeAt(i);
           while (d === 32 || d === 9) d = src.charCodeAt(++i);
-          if (d === 10 || d === 13) {
-            out += '\n';
+          if (isBreakCode(d)) {
+            out += breakText(d);
             i = afterBreak(src, i);
             cur.lineStart = i;
             if (isDocMarker(src, i)) throw new ScanError('found unexpected document indicator while scanning a quoted scalar', i);
@@ -236,16 +261,17 @@ export function readDoubleQuoted(cur: Cursor): string {
           if (i + 1 >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', open);
           throw new ScanError('found unknown escape character while parsing a quoted scalar', i);
         }
+        if (e === 78) rereadChar = true; // \N
         out += s;
         i += 2;
       }
       start = i;
       continue;
     }
-    if (c === 10 || c === 13) {
+    if (c === 10 || c === 13 || (c >= 0x85 && isBreakCode(c))) {
       out += src.slice(start, trimEnd(src, start, i));
       i = foldQuoted(cur, i);
-      out += foldedBreaks === 1 ? ' ' : '\n'.repeat(foldedBreaks - 1);
+      out += folded;
       start = i;
       continue;
     }
@@ -281,23 +307,24 @@ export function readBlockScalar(cur: Cursor, n: number): string {
   let c = src.charCodeAt(i);
   while (c === 32 || c === 9) c = src.charCodeAt(++i);
   if (c === 35) {
-    while (i < len && (c = src.charCodeAt(i)) !== 10 && c !== 13) i++;
+    while (i < len && !isBreakCode(src.charCodeAt(i))) i++;
+    c = src.charCodeAt(i);
   }
-  if (i < len && c !== 10 && c !== 13) {
+  if (i < len && !isBreakCode(c)) {
     throw new ScanError('did not find expected comment or line break while scanning a block scalar', i);
   }
   if (i < len) i = afterBreak(src, i);
 
   let indent = increment > 0 ? (n >= 0 ? n + increment : increment) : 0;
   let out = '';
-  let breaks = 0; // empty lines since the last content line
-  let leadingBreak = false; // a content line was read and its break is pending
+  let leadingBreak = ''; // the break after the last content line, not yet written
+  let trailingBreaks = ''; // the empty lines since then
   let leadingBlank = false; // the last content line started with a blank (folded: kept as is)
   let lineStart = i;
   let col = 0;
 
-  // Empty lines (and the first line's indentation); for a detected indentation this also
-  // measures the deepest leading empty line, which libyaml lets set the indentation.
+  // Empty lines (and the next line's indentation). While the indentation is still to be
+  // detected, it also measures the deepest leading empty line, which libyaml lets raise it.
   const scanBreaks = (): void => {
     let maxIndent = 0;
     for (;;) {
@@ -312,18 +339,14 @@ export function readBlockScalar(cur: Cursor, n: number): string {
       if ((indent === 0 || col < indent) && d === 9) {
         throw new ScanError('found a tab character where an indentation space is expected while scanning a block scalar', i);
       }
-      if (d === 10 || d === 13) {
+      if (d === 10 || d === 13 || (d >= 0x85 && isBreakCode(d))) {
+        trailingBreaks += breakText(d);
         i = afterBreak(src, i);
-        breaks++;
         continue;
       }
       break;
     }
-    if (indent === 0) {
-      indent = Math.max(maxIndent, n + 1, 1);
-      // the content line may be indented less than a leading empty line
-      if (col > indent) col = indent;
-    }
+    if (indent === 0) indent = Math.max(maxIndent, n + 1, 1);
   };
 
   scanBreaks();
@@ -331,30 +354,30 @@ export function readBlockScalar(cur: Cursor, n: number): string {
     // a content line: everything after the indentation
     const first = src.charCodeAt(i);
     const blank = first === 32 || first === 9;
-    if (!literal && leadingBreak && !leadingBlank && !blank) {
-      out += breaks === 0 ? ' ' : '\n'.repeat(breaks);
+    if (!literal && leadingBreak === '\n' && !leadingBlank && !blank) {
+      out += trailingBreaks === '' ? ' ' : trailingBreaks;
     } else {
-      out += (leadingBreak ? '\n' : '') + (breaks > 0 ? '\n'.repeat(breaks) : '');
+      out += leadingBreak + trailingBreaks;
     }
     leadingBlank = blank;
+    trailingBreaks = '';
     let e = i;
     let d = first;
-    while (e < len && d !== 10 && d !== 13) d = src.charCodeAt(++e);
+    while (e < len && d !== 10 && d !== 13 && !(d >= 0x85 && isBreakCode(d))) d = src.charCodeAt(++e);
     out += src.slice(i, e);
-    breaks = 0;
     if (e >= len) {
       i = e;
-      leadingBreak = false;
+      leadingBreak = '';
       lineStart = i;
       col = 0;
       break;
     }
+    leadingBreak = breakText(d);
     i = afterBreak(src, e);
-    leadingBreak = true;
     scanBreaks();
   }
-  if (chomp !== -1 && leadingBreak) out += '\n';
-  if (chomp === 1 && breaks > 0) out += '\n'.repeat(breaks);
+  if (chomp !== -1) out += leadingBreak;
+  if (chomp === 1) out += trailingBreaks;
   // the line that ended the scalar: move past its remaining indentation
   while (src.charCodeAt(i) === 32) i++;
   cur.pos = i;

@@ -110,7 +110,7 @@ type Outcome = { ok: true; docs: Value[] } | { ok: false; error: string };
 
 function theirs(text: string): Outcome {
   try {
-    const docs = Y.parseAllDocuments(text, { version: '1.2', schema: 'failsafe', uniqueKeys: false, merge: false, maxAliasCount: -1 });
+    const docs = Y.parseAllDocuments(text, { version: '1.2', schema: 'failsafe', uniqueKeys: false, merge: false });
     if (!Array.isArray(docs)) return { ok: true, docs: [] };
     const values: Value[] = [];
     for (const d of docs) {

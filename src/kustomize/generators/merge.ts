@@ -15,17 +15,16 @@ export function mergeGeneratedResource(old: Resource, r: Resource): Resource {
       if (Object.keys(combined).length) merged.obj[key] = combined;
     }
   }
-  // Labels and annotations of both survive, the new ones winning; name, namespace and
-  // kustomize's own bookkeeping stay the old resource's.
+  // Labels and annotations of both survive, the new ones winning; name, namespace and history
+  // stay the old resource's; the generator options (hash suffix) are the new one's.
   merged.setStringMap('labels', { ...old.labels(), ...r.labels() });
   merged.setStringMap('annotations', { ...old.annotations(), ...r.annotations() });
   merged.setName(old.name);
   if (old.namespace) merged.setNamespace(old.namespace);
   else delete merged.ensureMetadata().namespace;
   merged.previousIds = [...old.previousIds];
-  merged.needsHashSuffix = old.needsHashSuffix;
-  merged.behavior = old.behavior;
   merged.refBy = [...old.refBy];
+  merged.refVarNames = [...old.refVarNames];
   merged.origin = old.origin;
   return merged;
 }

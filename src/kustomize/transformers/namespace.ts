@@ -26,7 +26,8 @@ export function setNamespace(resources: ResMap, opts: NamespaceOptions): void {
   for (const r of resources.list()) {
     if (Object.keys(r.obj).length === 0) continue;
     const gvk = r.gvk;
-    const before = r.id;
+    // kustomize records every resource's id before this transformer, renamed or not.
+    r.rememberId();
     if (!isClusterScopedKind(gvk)) {
       const meta = r.ensureMetadata();
       if (set(meta.namespace)) meta.namespace = opts.namespace;
@@ -53,7 +54,6 @@ export function setNamespace(resources: ResMap, opts: NamespaceOptions): void {
         'scalar',
       );
     }
-    if (before.namespace !== r.namespace) r.previousIds.push(before);
   }
   for (const r of resources.list()) {
     if (resources.list().filter((x) => idEquals(x.id, r.id)).length > 1) {

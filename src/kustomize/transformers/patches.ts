@@ -46,8 +46,7 @@ export function applySmp(resources: ResMap, r: Resource, patch: ValueMap, schema
   const { name, namespace } = r;
   const kind = r.gvk.kind;
   if (options.allowNameChange || options.allowKindChange) r.rememberId();
-  const schema = schemas.schemaFor(String(r.obj.apiVersion ?? ''), kind);
-  const merged = strategicMerge(r.obj, deepCopy(patch) as ValueMap, schema);
+  const merged = strategicMerge(r.obj, patch, schemas);
   if (merged === null || Object.keys(merged).length === 0) {
     resources.remove(r);
     return;
