@@ -119,8 +119,9 @@ patches:
     name: app-00[0-4].*
   patch: |-
     - op: add
-      path: /metadata/annotations/tier
-      value: frontend
+      path: /metadata/annotations
+      value:
+        tier: frontend
 configMapGenerator:
 ${Array.from({ length: 20 }, (_, i) => `- name: generated-${i}
   literals:

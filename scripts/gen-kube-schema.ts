@@ -113,7 +113,8 @@ function strip(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'description') continue;
+      // The keyword (prose) goes; a property named "description" (an object) stays.
+      if (k === 'description' && typeof v === 'string') continue;
       out[k] = strip(v);
     }
     return out;

@@ -135,11 +135,14 @@ export function validateBuiltinUpdate(group: string, kind: string, obj: ValueMap
     if (!valuesEqual(obj.roleRef, old.roleRef)) errs.push(fieldErrors.invalid('roleRef', obj.roleRef, 'cannot change roleRef'));
   }
   if (group === '' && kind === 'PersistentVolumeClaim') {
-    const keep = (s: ValueMap) => {
+    // The binder may fill volumeName and storageClassName once; requests may grow.
+    const keep = (s: ValueMap, o: ValueMap) => {
       const { resources: _r, volumeAttributesClassName: _v, ...rest } = s;
+      if (o.volumeName === undefined || o.volumeName === '') delete rest.volumeName;
+      if (o.storageClassName === undefined) delete rest.storageClassName;
       return rest;
     };
-    if (!valuesEqual(keep(spec), keep(oldSpec))) {
+    if (!valuesEqual(keep(spec, oldSpec), keep(oldSpec, oldSpec))) {
       errs.push(fieldErrors.forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
     }
   }

@@ -127,27 +127,7 @@ function customSchemas(t: ResourceType): Record<string, OpenApiSchema> {
     },
     'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.listKind }],
   };
-  return { [t.definitionName]: stripDescriptions(root) as OpenApiSchema, [`${t.definitionName}List`]: list };
-}
-
-function stripDescriptions(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripDescriptions);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      // Property names may be "description" too: only drop the keyword, i.e. string values.
-      if (k === 'description' && typeof x === 'string') continue;
-      out[k] = k === 'properties' && x && typeof x === 'object' ? mapValues(x as Record<string, unknown>) : stripDescriptions(x);
-    }
-    return out;
-  }
-  return v;
-}
-
-function mapValues(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(o)) out[k] = stripDescriptions(x);
-  return out;
+  return { [t.definitionName]: root, [`${t.definitionName}List`]: list };
 }
 
 export interface OpenApiDoc {

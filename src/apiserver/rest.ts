@@ -262,7 +262,7 @@ export class ResourceApi {
     const unknown: string[] = [];
     const pruned = prune(obj, t.schema, this.walkSchema(t), '', unknown) as ValueMap;
     if (unknown.length > 0) {
-      if (forApply && t.builtin && fv !== 'Ignore') {
+      if (forApply && fv !== 'Ignore') {
         const meta = metaOf(obj);
         const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
         throw badRequest(
@@ -271,7 +271,7 @@ export class ResourceApi {
       }
       if (fv === 'Strict') {
         const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
-        throw badRequest(t.builtin ? `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${list}` : `strict decoding error: ${list}`);
+        throw badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${list}`);
       }
       if (fv === 'Warn') for (const u of unknown) warnings.push(`unknown field "${u}"`);
     }

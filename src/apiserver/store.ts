@@ -141,9 +141,11 @@ export class Store {
 
   /** Loads an object as it was persisted, without events (used when replaying a data dir). */
   restore(storage: string, obj: ValueMap | undefined, namespace: string, name: string, rv: number): void {
-    const b = this.bucket(storage, namespace, true)!;
-    if (obj) b.set(name, obj);
-    else b.delete(name);
+    if (storage !== '') {
+      const b = this.bucket(storage, namespace, true)!;
+      if (obj) b.set(name, obj);
+      else b.delete(name);
+    }
     if (rv > this.rv) this.rv = rv;
     this.compactedRv = this.rv;
   }

@@ -230,7 +230,7 @@ function customColumns(t: ResourceType): Column[] {
       },
     });
   }
-  if (!cols.some((c) => c.name === 'Age')) cols.push(AGE);
+  if ((t.crd?.printerColumns ?? []).length === 0) cols.push(AGE);
   return cols;
 }
 

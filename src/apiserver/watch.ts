@@ -30,6 +30,8 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   const t = req.type;
   const inScope = (e: { storage: string; namespace: string }) => e.storage === t.storage && (req.namespace === '' || !t.namespaced || e.namespace === req.namespace);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Clients return from Watch() once headers arrive; do not hold them until the first event.
+  res.flushHeaders();
   let closed = false;
   let lastRv = 0;
   const send = (type: string, obj: ValueMap) => {

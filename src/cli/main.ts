@@ -1,6 +1,7 @@
 /** The `fluxion` command: one program for the CLI verbs. */
 import { Command, CommanderError } from 'commander';
 import { registerKustomize } from './kustomize.js';
+import { registerCluster } from './cluster.js';
 import { VERSION } from './version.js';
 
 export function makeProgram(): Command {
@@ -16,6 +17,7 @@ export function makeProgram(): Command {
       process.stdout.write(`fluxion: v${VERSION}\n`);
     });
   registerKustomize(program);
+  registerCluster(program);
   return program;
 }
 

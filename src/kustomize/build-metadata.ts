@@ -4,7 +4,7 @@ import type { Resource } from './resource.js';
 export function applyBuildMetadata(resources: Resource[], options: string[]): void {
   for (const r of resources) {
     if (options.includes('managedByLabel')) {
-      r.setStringMap('labels', { ...r.labels(), 'app.kubernetes.io/managed-by': 'kustomize-v5.5.0' });
+      r.setStringMap('labels', { ...r.labels(), 'app.kubernetes.io/managed-by': 'kustomize-(devel)' });
     }
     if (options.includes('originAnnotations') && r.origin) {
       const lines = [`path: ${r.origin.path}`];

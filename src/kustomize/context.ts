@@ -31,9 +31,10 @@ export class BuildContext {
     if (typeof file === 'string') {
       const text = loader.load(file).toString('utf8');
       const docs = parseAllDocuments(text, { filename: file, maxAliasExpansion: this.maxAliasExpansion });
-      // A custom schema replaces the built-in one entirely, as in kustomize.
-      let set = SchemaSet.empty();
-      for (const doc of docs) if (doc !== null) set = set.withDocument(doc);
+      // A custom schema replaces the built-in kinds, as in kustomize (see SchemaSet.customDocument).
+      const [first, ...rest] = docs.filter((d) => d !== null);
+      let set = SchemaSet.customDocument(first ?? {});
+      for (const doc of rest) set = set.withDocument(doc);
       this.schemas = set;
     }
   }

@@ -54,6 +54,15 @@ export function gvkSelects(selector: Partial<Gvk>, gvk: Gvk): boolean {
   return true;
 }
 
+/**
+ * A string equal for two ids exactly when idEquals holds: the namespace is dropped for
+ * cluster-scoped kinds and "default" is written as empty. Used to index resources.
+ */
+export function idKey(id: ResId): string {
+  const ns = isClusterScopedKind(id.gvk) ? '' : id.namespace === 'default' ? '' : id.namespace;
+  return `${id.gvk.group}\u0000${id.gvk.version}\u0000${id.gvk.kind}\u0000${id.name}\u0000${ns}`;
+}
+
 export function idEquals(a: ResId, b: ResId): boolean {
   return gvkEquals(a.gvk, b.gvk) && a.name === b.name && namespaceForId(a) === namespaceForId(b);
 }

@@ -1,6 +1,6 @@
 /** An ordered set of resources keyed by id, as kustomize's ResMap. */
 import { KustomizeError } from './errors.js';
-import { type ResId, idEquals, idString } from './resid.js';
+import { type ResId, idEquals, idKey, idString } from './resid.js';
 import type { Resource } from './resource.js';
 import { mergeGeneratedResource } from './generators/merge.js';
 
@@ -8,7 +8,7 @@ export class ResMap {
   private items: Resource[] = [];
 
   constructor(resources: Resource[] = []) {
-    for (const r of resources) this.append(r);
+    this.appendAll(resources);
   }
 
   get size(): number {
@@ -32,8 +32,27 @@ export class ResMap {
     this.items.push(r);
   }
 
+  /** Adds many at once; ids are indexed once for the batch (names may change between batches). */
   appendAll(other: Iterable<Resource>): void {
-    for (const r of other) this.append(r);
+    const seen = new Set(this.items.map((x) => idKey(x.id)));
+    for (const r of other) {
+      const key = idKey(r.id);
+      if (seen.has(key)) throw new KustomizeError(`may not add resource with an already registered id: ${idString(r.id)}`);
+      seen.add(key);
+      this.items.push(r);
+    }
+  }
+
+  /** The first id shared by two resources, if any. */
+  duplicateId(): ResId | undefined {
+    const seen = new Set<string>();
+    for (const r of this.items) {
+      const id = r.id;
+      const key = idKey(id);
+      if (seen.has(key)) return id;
+      seen.add(key);
+    }
+    return undefined;
   }
 
   byCurrentId(id: ResId): Resource[] {

@@ -199,6 +199,16 @@ export class SchemaSet {
   }
 
   /**
+   * What kustomize's `openapi: {path: FILE}` leaves in force: only the document's kinds have a
+   * schema (a Deployment no longer merges containers by name), but `$ref`s in it still resolve
+   * to the built-in definitions it does not redefine.
+   */
+  static customDocument(doc: Value): SchemaSet {
+    const builtin = SchemaSet.builtin();
+    return new SchemaSet(builtin.defs, new Map(), builtin.scopes).withDocument(doc);
+  }
+
+  /**
    * This set plus the definitions of an OpenAPI document (`definitions` whose entries may carry
    * `x-kubernetes-group-version-kind`; `paths` give scopes). Like kyaml's AddDefinitions, a
    * definition with the name of an existing one replaces it, and kinds are re-pointed.

@@ -11,10 +11,16 @@
  * node in the middle of a line (quoted, flow, alias) checks the rest of the line and moves on.
  */
 import { blockRoundTrip, JSON_REREAD_CHARS, jsonReread, jsonRereadKey, KustomizeValueError } from './parse-kustomize.js';
-import { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError, takeRereadFlag } from './parse-scalars.js';
-import { resolvePlain, resolvedTag, resolveTagged, ResolveError, TAG_BINARY, TAG_MERGE, TAG_STR } from './resolve.js';
+import * as scalars from './parse-scalars.js';
+import * as res from './resolve.js';
+import { ResolveError } from './resolve.js';
 import { TimestampRangeError } from './resolve-timestamp.js';
 import type { Value, ValueMap } from './types.js';
+
+// Local copies of the imports used on every scalar: under a CommonJS transform (tsx) each
+// access to an imported binding is a getter call, which shows in the profile.
+const { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError, takeRereadFlag } = scalars;
+const { resolvePlain, resolved, resolveTagged, TAG_BINARY, TAG_MERGE, TAG_STR, TAG_TIMESTAMP } = res;
 
 export interface ReaderOptions {
   maxAliasExpansion: number;
@@ -53,7 +59,11 @@ const STRICT = 1e9;
 const MERGE: unique symbol = Symbol('merge');
 /** A key kustomize drops: a string "<<" that is not a merge (kyaml clears fields named "<<"). */
 const DROP: unique symbol = Symbol('drop');
-type Key = string | typeof MERGE | typeof DROP;
+/** A "!!merge x" key: kyaml merges its value and also keeps it as the entry "x". */
+interface MergeKeeping {
+  keep: string;
+}
+type Key = string | typeof MERGE | typeof DROP | MergeKeeping;
 
 const YAML_PREFIX = 'tag:yaml.org,2002:';
 
@@ -122,6 +132,8 @@ export class Reader {
   private depth = 0;
   private flowDepth = 0;
   private anchors = new Map<string, Value>();
+  /** Source text of anchored untagged plain scalars (kustomize re-reads them in flow collections). */
+  private anchorText = new Map<string, string>();
   private tagHandles = new Map<string, string>();
   private budget: number;
   private readonly kustomize: boolean;
@@ -133,9 +145,9 @@ export class Reader {
   private nodeStart = 0;
   private propAnchor: string | undefined;
   private propTag: string | undefined;
+  private aliasKey = false; // the last key read was an alias (go dialect)
   private flowAnchor: string | undefined; // properties of the last flowNode
   private flowTag: string | undefined;
-  private mergeKeyText: string | undefined; // a "!!merge x" key that kustomize also keeps as "x"
 
   constructor(
     src: string,
@@ -215,6 +227,7 @@ export class Reader {
         afterEnd = true;
       }
       this.anchors = new Map();
+      this.anchorText = new Map();
       this.tagHandles = new Map();
       this.budget = this.opts.maxAliasExpansion;
     }
@@ -488,6 +501,7 @@ export class Reader {
     const firstLine = this.lineStart;
     const value = this.readInline(false);
     const kind = this.kind;
+    if (kind === K_ALIAS && (anchor !== undefined || tag !== undefined || kAnchor !== undefined || kTag !== undefined)) this.aliasWithProps(keyStart);
     // an implicit key?
     let j = this.pos;
     let d = src.charCodeAt(j);
@@ -504,11 +518,11 @@ export class Reader {
     const t = kTag ?? tag;
     if (kind === K_PLAIN) {
       const text = this.plainBlock(n, this.raw);
-      return this.scalarValue(K_PLAIN, text, a, t, keyStart);
+      return this.scalarValue(K_PLAIN, text, a, t, start);
     }
     this.endOfLine();
     this.nextLine(STRICT);
-    if (kind === K_QUOTED) return this.scalarValue(K_QUOTED, this.raw, a, t, keyStart);
+    if (kind === K_QUOTED) return this.scalarValue(K_QUOTED, this.raw, a, t, start);
     return this.withAnchor(value, a);
   }
 
@@ -649,7 +663,7 @@ export class Reader {
       } else {
         value = this.blockNode(col, CTX_VALUE);
       }
-      if (key === MERGE) mergePos = keyPos;
+      if (typeof key === 'object' || key === MERGE) mergePos = keyPos;
       merge = this.entry(map, key, value, keyPos, merge);
       key = undefined;
       const m = this.lineIndent;
@@ -675,6 +689,7 @@ export class Reader {
       tag = this.propTag;
     }
     const value = this.readInline(false);
+    if (this.kind === K_ALIAS && (anchor !== undefined || tag !== undefined)) this.aliasWithProps(keyStart);
     let j = this.pos;
     let d = src.charCodeAt(j);
     while (d === 32 || d === 9) d = src.charCodeAt(++j);
@@ -815,6 +830,7 @@ export class Reader {
         case 42: {
           this.kind = K_ALIAS;
           const name = this.readName('alias');
+          this.raw = name;
           return (this.aliasValue = this.deref(name, start));
         }
       }
@@ -832,6 +848,10 @@ export class Reader {
     this.kind = K_PLAIN;
     this.raw = src.slice(start, end);
     return null;
+  }
+
+  private aliasWithProps(pos: number): never {
+    this.fail('did not find expected node content (an alias cannot have an anchor or a tag)', pos);
   }
 
   private scanFailure(e: unknown): unknown {
@@ -888,13 +908,19 @@ export class Reader {
     const nodeStart = this.pos;
     const value = this.readInline(true);
     const kind = this.kind;
+    if (kind === K_ALIAS && (anchor !== undefined || tag !== undefined)) this.aliasWithProps(nodeStart);
     if (kind === K_PLAIN) {
       const text = this.plainFlow(this.raw);
       this.kind = K_PLAIN;
       this.raw = text;
-      return this.scalarValue(K_PLAIN, text, anchor, tag, nodeStart);
+      const v = this.scalarValue(K_PLAIN, text, anchor, tag, nodeStart);
+      return tag === undefined && this.kustomize ? this.asRewrittenInFlow(text, v) : v;
     }
     if (kind === K_QUOTED) return this.scalarValue(K_QUOTED, this.raw, anchor, tag, nodeStart);
+    if (kind === K_ALIAS && this.kustomize) {
+      const text = this.anchorText.get(this.raw);
+      if (text !== undefined) return this.asRewrittenInFlow(text, value);
+    }
     return this.withAnchor(value, anchor);
   }
 
@@ -915,7 +941,7 @@ export class Reader {
         while (c === 32 || c === 9) c = src.charCodeAt(++i);
         if (!isBreak(c)) break;
       }
-      if (i >= len || c === 35 || c === 44 || c === 93 || c === 125 || c === 91 || c === 123 || (c === 58 && isBlankz(src, i + 1))) return text;
+      if (i >= len || c === 35 || c === 44 || c === 63 || c === 93 || c === 125 || c === 91 || c === 123 || (c === 58 && isBlankz(src, i + 1))) return text;
       const e = scanPlainLine(this, i, true);
       text += (breaks === 1 ? ' ' : '\n'.repeat(breaks - 1)) + src.slice(i, e);
     }
@@ -969,6 +995,7 @@ export class Reader {
         this.pos++;
         break;
       }
+      if (this.pos >= this.len) this.fail("did not find expected ',' or ']' (unterminated flow sequence)", open);
       this.fail("did not find expected ',' or ']'", this.pos);
     }
     this.depth--;
@@ -1016,6 +1043,7 @@ export class Reader {
     if (c === 58 || c === 44) this.fail('did not find expected node content', this.pos);
     if (this.pos >= this.len) this.fail('did not find expected node content (unterminated flow collection)', this.pos);
     const value = this.readInline(true);
+    if (this.kind === K_ALIAS && (anchor !== undefined || tag !== undefined)) this.aliasWithProps(keyPos);
     if (this.kind === K_PLAIN) this.raw = this.plainFlow(this.raw);
     return this.keyOf(value, this.kind, anchor, tag, keyPos, top);
   }
@@ -1051,7 +1079,7 @@ export class Reader {
         key = this.flowKey(keyPos, top);
       }
       const value = this.flowValue(125);
-      if (key === MERGE) mergePos = keyPos;
+      if (typeof key === 'object' || key === MERGE) mergePos = keyPos;
       merge = this.entry(map, key, value, keyPos, merge);
       this.flowSpace();
       c = src.charCodeAt(this.pos);
@@ -1063,6 +1091,7 @@ export class Reader {
         this.pos++;
         break;
       }
+      if (this.pos >= this.len) this.fail("did not find expected ',' or '}' (unterminated flow mapping)", open);
       this.fail("did not find expected ',' or '}'", this.pos);
     }
     this.depth--;
@@ -1078,7 +1107,12 @@ export class Reader {
     let v: Value;
     if (tag !== undefined) v = this.tagged(tag, '', this.pos);
     else v = inFlow && this.kustomize ? '' : null;
-    if (anchor !== undefined) this.anchors.set(anchor, v);
+    if (anchor !== undefined) {
+      // the anchored node is an empty plain scalar: null wherever an alias puts it in block context
+      this.anchors.set(anchor, tag === undefined ? null : v);
+      if (tag === undefined) this.anchorText.set(anchor, '');
+      else this.anchorText.delete(anchor);
+    }
     return v;
   }
 
@@ -1116,12 +1150,30 @@ export class Reader {
         throw e;
       }
     } else v = text;
-    if (anchor !== undefined) this.anchors.set(anchor, v);
+    if (anchor !== undefined) {
+      this.anchors.set(anchor, v);
+      if (kind === K_PLAIN && tag === undefined) this.anchorText.set(anchor, text);
+      else this.anchorText.delete(anchor);
+    }
     return v;
   }
 
   private withAnchor<T extends Value>(v: T, anchor: string | undefined): T {
-    if (anchor !== undefined) this.anchors.set(anchor, v);
+    if (anchor !== undefined) {
+      this.anchors.set(anchor, v);
+      this.anchorText.delete(anchor);
+    }
+    return v;
+  }
+
+  /**
+   * A plain scalar inside a flow collection as kustomize ends up with it: yaml.v3's emitter
+   * cannot write an empty scalar or one with ':' plain there, so it quotes it and the value
+   * reads back as a string. That changes only empty values (null) and timestamps with a time.
+   */
+  private asRewrittenInFlow(text: string, v: Value): Value {
+    if (text === '') return '';
+    if (typeof v === 'string' && text.indexOf(':') >= 0 && v !== text && resolvePlain(text) === v && resolved.tag === TAG_TIMESTAMP) return text;
     return v;
   }
 
@@ -1141,14 +1193,12 @@ export class Reader {
     let key: Value;
     let text: string;
     let isString: boolean;
-    this.mergeKeyText = undefined;
     if (kind === K_PLAIN || kind === K_QUOTED) {
       text = this.raw;
       if ((kind === K_PLAIN && tag === undefined && text === '<<') || (tag === TAG_MERGE && (this.kustomize || text === '<<'))) {
         // kyaml merges on the !!merge tag whatever the key says, and keeps a key other than "<<"
         if (anchor !== undefined) this.anchors.set(anchor, text);
-        if (text !== '<<') this.mergeKeyText = text;
-        return MERGE;
+        return text === '<<' ? MERGE : { keep: text };
       }
       if (kind === K_QUOTED && takeRereadFlag() && this.kustomize) this.rereadKey(text, pos);
       if (tag !== undefined) {
@@ -1156,7 +1206,7 @@ export class Reader {
         isString = tag === TAG_STR;
       } else if (kind === K_PLAIN) {
         key = this.scalarValue(K_PLAIN, text, undefined, undefined, pos);
-        isString = resolvedTag === TAG_STR;
+        isString = resolved.tag === TAG_STR;
       } else {
         key = text;
         isString = true;
@@ -1164,6 +1214,7 @@ export class Reader {
       if (anchor !== undefined) this.anchors.set(anchor, key);
     } else if (kind === K_ALIAS) {
       key = this.aliasValue;
+      this.aliasKey = !this.kustomize; // kustomize replaces aliases by copies before yaml.v3 decodes
       if (key !== null && typeof key === 'object') this.fail('invalid map key: a mapping or sequence cannot be a key', pos);
       text = String(key);
       isString = typeof key === 'string';
@@ -1195,12 +1246,18 @@ export class Reader {
   /** Stores a mapping entry, or a merge ("<<") value; returns the merge value so far. */
   private entry(map: ValueMap, key: Key, value: Value, pos: number, merge: Value | undefined): Value | undefined {
     if (key === DROP) return merge;
-    if (key !== MERGE) {
-      this.setEntry(map, key, value, pos);
+    if (typeof key === 'string') {
+      if (this.aliasKey) {
+        // yaml.v3 finds duplicates by comparing key nodes, and an alias node is not its target
+        this.aliasKey = false;
+        setKey(map, key, value);
+      } else {
+        this.setEntry(map, key, value, pos);
+      }
       return merge;
     }
     if (merge !== undefined) this.fail('duplicate merge key', pos);
-    if (this.mergeKeyText !== undefined) this.setEntry(map, this.mergeKeyText, this.copy(value, pos), pos);
+    if (key !== MERGE) this.setEntry(map, key.keep, this.copy(value, pos), pos);
     return value;
   }
 

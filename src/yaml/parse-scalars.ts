@@ -48,7 +48,7 @@ function afterBreak(src: string, i: number): number {
 
 /**
  * Scans one line of a plain scalar starting at i. Stops at a line break or the end, at ": "
- * (':' before a blank), at " #", and in flow context at , [ ] { }. Sets cur.pos to the stop
+ * (':' before a blank), at " #", and in flow context at , ? [ ] { }. Sets cur.pos to the stop
  * and returns the end of the text with trailing blanks trimmed.
  */
 export function scanPlainLine(cur: Cursor, i: number, flow: boolean): number {
@@ -65,8 +65,8 @@ export function scanPlainLine(cur: Cursor, i: number, flow: boolean): number {
       break;
     } else if (c > 0x7e) {
       if (c === 0x85 || c === 0x2028 || c === 0x2029) break;
-    } else if (flow && (c === 44 || c === 91 || c === 93 || c === 123 || c === 125)) {
-      break;
+    } else if (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125)) {
+      break; // libyaml ends plain scalars in flow collections at '?' too
     }
   }
   cur.pos = i;
@@ -92,10 +92,10 @@ function breakText(c: number): string {
 /**
  * Line folding inside quoted scalars, at the break at i: consumes the break and any empty
  * lines with the next line's leading blanks, and returns the index of the next content. What
- * the breaks fold into (" ", or one "\n" per empty line) is left in `folded`.
+ * the breaks fold into (" ", or one "\n" per empty line) is left in `fold.text`.
  */
-export let folded = '';
-function foldQuoted(cur: Cursor, i: number): number {
+const fold = { text: '' };
+function foldQuoted(cur: Cursor, i: number, open: number): number {
   const src = cur.src;
   const len = src.length;
   const first = breakText(src.charCodeAt(i));
@@ -110,8 +110,8 @@ function foldQuoted(cur: Cursor, i: number): number {
       rest += breakText(c);
       continue;
     }
-    if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', i);
-    folded = first === '\n' ? (rest === '' ? ' ' : rest) : first + rest;
+    if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', open);
+    fold.text = first === '\n' ? (rest === '' ? ' ' : rest) : first + rest;
     return i;
   }
 }
@@ -130,7 +130,8 @@ function trimEnd(src: string, start: number, i: number): number {
 export function readSingleQuoted(cur: Cursor): string {
   const src = cur.src;
   const len = src.length;
-  let i = cur.pos + 1;
+  const open = cur.pos;
+  let i = open + 1;
   let start = i;
   let out = '';
   for (;;) {
@@ -147,12 +148,12 @@ export function readSingleQuoted(cur: Cursor): string {
     }
     if (c === 10 || c === 13 || (c >= 0x85 && isBreakCode(c))) {
       out += src.slice(start, trimEnd(src, start, i));
-      i = foldQuoted(cur, i);
-      out += folded;
+      i = foldQuoted(cur, i, open);
+      out += fold.text;
       start = i;
       continue;
     }
-    if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', cur.pos);
+    if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', open);
     i++;
   }
 }
@@ -270,8 +271,8 @@ export function readDoubleQuoted(cur: Cursor): string {
     }
     if (c === 10 || c === 13 || (c >= 0x85 && isBreakCode(c))) {
       out += src.slice(start, trimEnd(src, start, i));
-      i = foldQuoted(cur, i);
-      out += folded;
+      i = foldQuoted(cur, i, open);
+      out += fold.text;
       start = i;
       continue;
     }

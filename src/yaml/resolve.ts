@@ -30,8 +30,8 @@ export const TAG_SEQ = '!!seq';
 /** A scalar that cannot be decoded with the tag it was given; the parser adds the position. */
 export class ResolveError extends Error {}
 
-/** The tag the last resolvePlain call chose (yaml.v3's "rtag"); read it right after the call. */
-export let resolvedTag: string = TAG_STR;
+/** The tag the last resolvePlain call chose (yaml.v3's "rtag"); read `resolved.tag` right after the call. */
+export const resolved = { tag: TAG_STR };
 
 const MAX_INT64 = (1n << 63n) - 1n;
 const MAX_UINT64 = (1n << 64n) - 1n;
@@ -179,28 +179,28 @@ function resolveNumberish(s: string, allowTimestamp: boolean): Scalar {
   if (allowTimestamp && timestampCandidate(s)) {
     const t = parseTimestamp(s);
     if (t !== undefined) {
-      resolvedTag = TAG_TIMESTAMP;
+      resolved.tag = TAG_TIMESTAMP;
       return t;
     }
   }
   const plain = s.indexOf('_') >= 0 ? s.replace(/_/g, '') : s;
   const i = goParseIntBase0(plain);
   if (i !== undefined) {
-    resolvedTag = TAG_INT;
+    resolved.tag = TAG_INT;
     return i;
   }
   const c0 = plain.charCodeAt(0);
   if (c0 !== 0x2b && c0 !== 0x2d) {
     const u = goParseUintBase0(plain);
     if (u !== undefined) {
-      resolvedTag = TAG_INT;
+      resolved.tag = TAG_INT;
       return u;
     }
   }
   if (isYamlStyleFloat(plain)) {
     const f = finiteOrUndefined(Number(plain));
     if (f !== undefined) {
-      resolvedTag = TAG_FLOAT;
+      resolved.tag = TAG_FLOAT;
       return f;
     }
   }
@@ -212,16 +212,16 @@ function resolveNumberish(s: string, allowTimestamp: boolean): Scalar {
     else if (plain.startsWith('-0o')) r = goParseIntWithBase('-' + plain.slice(3), 8, false);
   }
   if (r !== undefined) {
-    resolvedTag = TAG_INT;
+    resolved.tag = TAG_INT;
     return r;
   }
   // "+.inf" and friends are words
   const w = SIGNED_WORDS.get(s);
   if (w !== undefined) {
-    resolvedTag = TAG_FLOAT;
+    resolved.tag = TAG_FLOAT;
     return w;
   }
-  resolvedTag = TAG_STR;
+  resolved.tag = TAG_STR;
   return s;
 }
 
@@ -239,19 +239,19 @@ function resolveDot(s: string): Scalar {
     case '.inf':
     case '.Inf':
     case '.INF':
-      resolvedTag = TAG_FLOAT;
+      resolved.tag = TAG_FLOAT;
       return Infinity;
     case '.nan':
     case '.NaN':
     case '.NAN':
-      resolvedTag = TAG_FLOAT;
+      resolved.tag = TAG_FLOAT;
       return NaN;
   }
   // strconv.ParseFloat: a decimal float, '_' only between digits
   let t = s;
   if (s.indexOf('_') >= 0) {
     if (!underscoresBetweenDigits(s)) {
-      resolvedTag = TAG_STR;
+      resolved.tag = TAG_STR;
       return s;
     }
     t = s.replace(/_/g, '');
@@ -259,11 +259,11 @@ function resolveDot(s: string): Scalar {
   if (isYamlStyleFloat(t)) {
     const f = finiteOrUndefined(Number(t));
     if (f !== undefined) {
-      resolvedTag = TAG_FLOAT;
+      resolved.tag = TAG_FLOAT;
       return f;
     }
   }
-  resolvedTag = TAG_STR;
+  resolved.tag = TAG_STR;
   return s;
 }
 
@@ -272,41 +272,41 @@ function resolveWord(s: string): Scalar {
     case 'true':
     case 'True':
     case 'TRUE':
-      resolvedTag = TAG_BOOL;
+      resolved.tag = TAG_BOOL;
       return true;
     case 'false':
     case 'False':
     case 'FALSE':
-      resolvedTag = TAG_BOOL;
+      resolved.tag = TAG_BOOL;
       return false;
     case '~':
     case 'null':
     case 'Null':
     case 'NULL':
-      resolvedTag = TAG_NULL;
+      resolved.tag = TAG_NULL;
       return null;
   }
-  resolvedTag = TAG_STR;
+  resolved.tag = TAG_STR;
   return s;
 }
 
-/** The value of an untagged plain scalar; sets resolvedTag. */
+/** The value of an untagged plain scalar; sets resolved.tag. */
 export function resolvePlain(s: string): Scalar {
   if (s.length === 0) {
-    resolvedTag = TAG_NULL;
+    resolved.tag = TAG_NULL;
     return null;
   }
   const c = s.charCodeAt(0);
   if (c >= 0x61 && c !== 0x7e) {
     // a-z and beyond (but '~'): only t, f, n can start words
     if (c === 0x74 || c === 0x66 || c === 0x6e) return resolveWord(s);
-    resolvedTag = TAG_STR;
+    resolved.tag = TAG_STR;
     return s;
   }
   if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b) return resolveNumberish(s, true);
   if (c === 0x2e) return resolveDot(s);
   if (c === 0x54 || c === 0x46 || c === 0x4e || c === 0x7e) return resolveWord(s);
-  resolvedTag = TAG_STR;
+  resolved.tag = TAG_STR;
   return s;
 }
 
@@ -344,12 +344,12 @@ export function resolveTagged(tag: string, text: string): Scalar {
       const c = text.charCodeAt(0);
       const numberish = (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b;
       const v = numberish ? resolveNumberish(text, tag === TAG_TIMESTAMP) : resolvePlain(text);
-      if (resolvedTag === tag) return v;
-      if (tag === TAG_FLOAT && resolvedTag === TAG_INT) {
+      if (resolved.tag === tag) return v;
+      if (tag === TAG_FLOAT && resolved.tag === TAG_INT) {
         if (typeof v === 'number') return v;
         if (typeof v === 'bigint' && v <= MAX_INT64) return Number(v);
       }
-      throw new ResolveError(`cannot decode ${resolvedTag} \`${shown(text)}\` as a ${tag}`);
+      throw new ResolveError(`cannot decode ${resolved.tag} \`${shown(text)}\` as a ${tag}`);
     }
     default:
       return text;

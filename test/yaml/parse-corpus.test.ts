@@ -18,7 +18,7 @@ import { join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as Y from 'yaml';
 import { parseAllDocuments } from '../../src/yaml/parse.js';
-import { resolvePlain, resolvedTag, resolveTagged, TAG_STR } from '../../src/yaml/resolve.js';
+import { resolvePlain, resolved, resolveTagged, TAG_STR } from '../../src/yaml/resolve.js';
 import type { Value, ValueMap } from '../../src/yaml/types.js';
 
 const shared = resolve(process.env.FLUXION_SHARED ?? resolve(import.meta.dirname, '../../../shared'));
@@ -96,7 +96,7 @@ function walkKey(k: unknown, doc: Y.Document.Parsed, top: boolean): string {
     isString = tag === TAG_STR;
   } else if (node.type === 'PLAIN') {
     value = resolvePlain(text);
-    isString = resolvedTag === TAG_STR;
+    isString = resolved.tag === TAG_STR;
   } else {
     value = text;
     isString = true;

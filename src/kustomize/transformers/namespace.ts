@@ -2,7 +2,7 @@
 import { isMap, type Value } from '../../yaml/types.js';
 import { KustomizeError } from '../errors.js';
 import { type FieldSpec, visitFieldSpec } from '../fieldspec.js';
-import { idEquals, idString } from '../resid.js';
+import { idString } from '../resid.js';
 import type { ResMap } from '../resmap.js';
 import { isClusterScopedKind } from '../scope.js';
 
@@ -55,9 +55,6 @@ export function setNamespace(resources: ResMap, opts: NamespaceOptions): void {
       );
     }
   }
-  for (const r of resources.list()) {
-    if (resources.list().filter((x) => idEquals(x.id, r.id)).length > 1) {
-      throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(r.id)}`);
-    }
-  }
+  const dup = resources.duplicateId();
+  if (dup) throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(dup)}`);
 }
