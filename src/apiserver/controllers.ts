@@ -10,7 +10,7 @@
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
 import { StatusError } from './errors.js';
 import { CRD_FINALIZER, establishedStatus, typesFromCrd } from './crd.js';
-import { apiVersionOf, splitApiVersion, type Registry, type ResourceType } from './registry.js';
+import type { Registry, ResourceType } from './registry.js';
 import { timestamp, type ResourceApi, type WriteOptions } from './rest.js';
 import { metaOf, type Store, type StoreEvent } from './store.js';
 import { fromStorage } from './convert.js';
@@ -366,4 +366,3 @@ function sameStatus(a: Value | undefined, b: ValueMap): boolean {
   return norm(a) === norm(b);
 }
 
-export { apiVersionOf, splitApiVersion };

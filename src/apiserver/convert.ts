@@ -4,7 +4,7 @@
  * share one storage and rename their fields; autoscaling/v1 HorizontalPodAutoscalers are
  * stored as autoscaling/v2.
  */
-import { isMap, type Value, type ValueMap } from '../yaml/types.js';
+import { isMap, type ValueMap } from '../yaml/types.js';
 import { apiVersionOf, type ResourceType } from './registry.js';
 
 type Converter = (obj: ValueMap) => ValueMap;
@@ -116,8 +116,4 @@ export function toStorage(t: ResourceType, obj: ValueMap): ValueMap {
   const to = t.storageVersion;
   const conv = from === to ? undefined : CONVERTERS[`${from}>${to}`];
   return relabel(conv ? conv(obj) : obj, to, t.kind);
-}
-
-export function isValue(v: unknown): v is Value {
-  return v !== undefined;
 }

@@ -4,7 +4,7 @@
  * for `metadata`), and the status the apiextensions controllers would write.
  */
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
-import { kubeDefinitions, resolveKubeSchema, type OpenApiSchema } from '../schema/kube/index.js';
+import { resolveKubeSchema, type OpenApiSchema } from '../schema/kube/index.js';
 import { fieldErrors, type FieldError } from './errors.js';
 import type { PrinterColumn, ResourceType, ScaleInfo, SubresourceInfo } from './registry.js';
 
@@ -100,7 +100,6 @@ export function typesFromCrd(crd: ValueMap): ResourceType[] {
   const namespaced = spec.scope !== 'Cluster';
   const storageVersion = storageVersionOf(crd);
   const out: ResourceType[] = [];
-  void kubeDefinitions;
   for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
     if (!isMap(v) || v.served !== true) continue;
     const version = str(v.name);

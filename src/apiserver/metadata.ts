@@ -108,12 +108,11 @@ export function validateMetadata(meta: ValueMap): FieldError[] {
   }
   const owners = meta.ownerReferences;
   if (Array.isArray(owners)) {
-    owners.forEach((o: Value, i) => {
+    owners.forEach((o: Value) => {
       if (!isMap(o)) return;
       for (const f of ['apiVersion', 'kind', 'name', 'uid']) {
         if (typeof o[f] !== 'string' || o[f] === '') errs.push(fieldErrors.invalid(`metadata.ownerReferences.${f}`, o[f] ?? '', `${f} must not be empty`));
       }
-      void i;
     });
     const controllers = owners.filter((o) => isMap(o) && o.controller === true).length;
     if (controllers > 1) errs.push(fieldErrors.invalid('metadata.ownerReferences', owners, 'Only one reference can have Controller set to true'));

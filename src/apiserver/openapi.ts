@@ -5,9 +5,9 @@
  * `x-kubernetes-*` extensions `kubectl explain` and client-side merges read.
  */
 import { createHash } from 'node:crypto';
-import { isMap, type Value, type ValueMap } from '../yaml/types.js';
+import type { ValueMap } from '../yaml/types.js';
 import { kubeDefinitions, type OpenApiSchema } from '../schema/kube/index.js';
-import { apiVersionOf, type Registry, type ResourceType } from './registry.js';
+import type { Registry, ResourceType } from './registry.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
@@ -210,8 +210,3 @@ export class OpenApiV3 {
   }
 }
 
-export function isValueMap(v: Value): v is ValueMap {
-  return isMap(v);
-}
-
-export { apiVersionOf };

@@ -33,7 +33,7 @@ import { apply as serverSideApply, updateManagedFields, valuesEqual, type TypeCo
 import { strategicMergePatch } from './smp.js';
 import { jsonPatch, mergePatch } from './jsonpatch.js';
 import { defaultCrd, validateCrd } from './crd.js';
-import { fieldValue, labelsOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from './selectors.js';
+import { labelsOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from './selectors.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -140,7 +140,6 @@ export function compileSelectors(t: ResourceType, opts: ListOptions): (obj: Valu
   return (obj) => matchesLabels(labels, labelsOf(obj)) && matchesFields(fields, selectorObject(t, obj));
 }
 
-export { fieldValue };
 
 interface ContinueToken {
   rv: number;
@@ -658,8 +657,7 @@ export class ResourceApi {
     const needsWait = finalizers.length > 0 || extra !== undefined || isNamespace;
     if (!needsWait) {
       if (opts.dryRun) return { code: 200, body: old, warnings: [] };
-      const last = this.store.remove(t.storage, t.namespaced ? namespace : '', name);
-      void last;
+      this.store.remove(t.storage, t.namespaced ? namespace : '', name);
       return { code: 200, body: successStatus(t, name, String(meta.uid ?? '')), warnings: [] };
     }
     const next: ValueMap = { ...old, metadata: { ...meta } };

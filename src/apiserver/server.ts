@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
 import { parseDocument } from '../yaml/parse.js';
 import { badRequest, internalError, methodNotAllowed, notAcceptable, notFound, StatusError, unauthorized, unsupportedMediaType } from './errors.js';
-import { apiVersionOf, type Registry, type ResourceType } from './registry.js';
+import type { Registry, ResourceType } from './registry.js';
 import { compileSelectors, PATCH_TYPES, type DeleteOptions, type FieldValidation, type ResourceApi, type WriteOptions } from './rest.js';
 import { aggregatedDiscovery, AGGREGATED_V2, AGGREGATED_V2BETA1, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { OpenApiV3 } from './openapi.js';
@@ -299,7 +299,8 @@ export class HttpFront {
     const isWatch = rp.watchPath || q.get('watch') === 'true' || q.get('watch') === '1';
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
     if (contentType === 'application/vnd.kubernetes.protobuf' || contentType === 'application/cbor') {
-      throw unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+      // kubectl's typed commands (create, run, expose, auth can-i) send protobuf; say what works.
+      throw unsupportedMediaType(contentType, ['application/json', 'application/yaml (fluxion cluster does not read protobuf request bodies: use kubectl apply -f, or create --dry-run=client -o yaml | kubectl apply -f -)']);
     }
     const include = (q.get('includeObject') ?? 'Metadata') as IncludeObject;
     const now = this.opts.now();
@@ -399,7 +400,6 @@ export class HttpFront {
       default:
         throw methodNotAllowed();
     }
-    void apiVersionOf;
   }
 
   private deleteOptions(q: URLSearchParams, text: string): DeleteOptions {

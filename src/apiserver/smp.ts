@@ -33,12 +33,6 @@ function strategyOf(schema: OpenApiSchema | undefined, resolve: Resolve): ListSt
   return { merge, key: s['x-kubernetes-patch-merge-key'] };
 }
 
-function retainKeysStrategy(schema: OpenApiSchema | undefined, resolve: Resolve): boolean {
-  if (!schema) return false;
-  const st = resolve(schema)['x-kubernetes-patch-strategy'];
-  return typeof st === 'string' && st.split(',').includes('retainKeys');
-}
-
 function fieldOf(schema: OpenApiSchema | undefined, key: string, resolve: Resolve): OpenApiSchema | undefined {
   if (!schema) return undefined;
   const s = resolve(schema);
@@ -75,7 +69,6 @@ function mergeMap(original: ValueMap, patch: ValueMap, schema: OpenApiSchema | u
   } else if (retain !== undefined) {
     throw badRequest('invalid patch: $retainKeys must be a list');
   }
-  void retainKeysStrategy;
   const orders: [string, Value[]][] = [];
   for (const [k, pv] of Object.entries(patch)) {
     if (k === '$patch' || k === '$retainKeys') continue;

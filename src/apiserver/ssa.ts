@@ -161,11 +161,6 @@ export { deepEqual as valuesEqual };
 /** What changed from `lhs` to `rhs`, path by path. */
 export function compare(lhs: Value | undefined, rhs: Value | undefined, schema: OpenApiSchema | undefined, ctx: TypeContext): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  const addAll = (into: FieldSet, v: Value, s: OpenApiSchema | undefined, path: string[]) => {
-    const sub = toFieldSet(v, s, ctx);
-    if (path.length > 0 && !sub.member) into.insert(path);
-    for (const p of sub.paths()) into.insert([...path, ...p]);
-  };
   const walk = (l: Value | undefined, r: Value | undefined, s: OpenApiSchema | undefined, path: string[], entry: boolean) => {
     if (l === undefined && r === undefined) return;
     if (l === undefined) {
@@ -225,7 +220,6 @@ export function compare(lhs: Value | undefined, rhs: Value | undefined, schema: 
     }
     for (const p of sub.paths()) into.insert([...path, ...p]);
   };
-  void addAll;
   walk(lhs, rhs, schema, [], false);
   return c;
 }

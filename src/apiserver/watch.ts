@@ -10,7 +10,7 @@ import type { ValueMap } from '../yaml/types.js';
 import { gone, StatusError } from './errors.js';
 import { fromStorage } from './convert.js';
 import { apiVersionOf, type ResourceType } from './registry.js';
-import { metaOf, namespaceOf, type Store, type StoreEvent } from './store.js';
+import type { Store, StoreEvent } from './store.js';
 
 export interface WatchRequest {
   type: ResourceType;
@@ -110,6 +110,4 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   for (const e of backlog) if (e.rv > lastRv) deliver(e);
   backlog = [];
   streaming = true;
-  void namespaceOf;
-  void metaOf;
 }

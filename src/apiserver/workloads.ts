@@ -17,7 +17,6 @@ import { StatusError } from './errors.js';
 import type { Registry, ResourceType } from './registry.js';
 import { timestamp, type ResourceApi, type WriteOptions } from './rest.js';
 import { metaOf, type Store, type StoreEvent } from './store.js';
-import { fromLabelSelectorObject, matchesLabels } from './selectors.js';
 import { WorkQueue } from './controllers.js';
 import { valuesEqual } from './ssa.js';
 
@@ -118,7 +117,7 @@ export class Workloads {
   ) {}
 
   private type(group: string, plural: string): ResourceType {
-    return this.registry.lookup(group, group === '' ? 'v1' : group === 'batch' ? 'v1' : 'v1', plural)!;
+    return this.registry.lookup(group, 'v1', plural)!;
   }
 
   private now(): string {
@@ -305,13 +304,15 @@ export class Workloads {
     // Runner: hand recognised Deployments over.
     this.runWorkload(runKey, d, replicas);
     const cs = status(current);
-    const ready = num(cs.readyReplicas);
-    const available = num(cs.availableReplicas);
+    // A Deployment whose runner failed has nothing running, whatever its pods say.
+    const runnerFailed = this.failedRunners.has(runKey);
+    const ready = runnerFailed ? 0 : num(cs.readyReplicas);
+    const available = runnerFailed ? 0 : num(cs.availableReplicas);
     const total = sets.reduce((n, r) => n + num(status(r).replicas), 0);
     const updated = num(cs.replicas);
     const now = this.now();
     const prev = status(d).conditions;
-    const fail = failing(d, template) || this.failedRunners.has(runKey);
+    const fail = failing(d, template) || runnerFailed;
     const created = Date.parse(String(metaOf(current).creationTimestamp ?? now));
     const stalledFor = this.opts.now().getTime() - created;
     const deadline = Math.min((typeof s.progressDeadlineSeconds === 'number' ? s.progressDeadlineSeconds : 600) * 1000, Math.max(this.opts.delayMs * 4, 1000));
@@ -668,8 +669,4 @@ function dropEmpty(c: ValueMap): ValueMap {
   const out: ValueMap = {};
   for (const [k, v] of Object.entries(c)) if (v !== '' && k !== 'lastUpdateTime') out[k] = v;
   return out;
-}
-
-export function matchesSelectorObject(sel: Value, labels: Record<string, string>): boolean {
-  return matchesLabels(fromLabelSelectorObject(sel), labels);
 }

@@ -10,8 +10,11 @@ import type { FieldSpec } from './fieldspec.js';
 import { readGeneratorArgs } from './kustomization.js';
 import { generateConfigMap, generateSecret } from './generators/generate.js';
 import { contentHash } from './generators/hash.js';
-import type { Resource } from './resource.js';
-import type { ResMap } from './resmap.js';
+import { Resource as ResourceClass, type Resource } from './resource.js';
+import * as path from 'node:path';
+import { ResMap } from './resmap.js';
+import { isClusterScopedKind } from './scope.js';
+import { visitFieldSpec } from './fieldspec.js';
 import { type Accumulator, type Target, emptyAccumulator, readFieldSpec } from './target.js';
 import { setNamespace, type RoleBindingSubjectMode } from './transformers/namespace.js';
 import { addNamePrefixSuffix } from './transformers/names.js';
@@ -79,6 +82,7 @@ const PLUGIN_FIELDS = [
   'apiVersion', 'kind', 'metadata', 'fieldSpecs', 'annotations', 'labels', 'unsetOnly', 'setRoleBindingSubjects',
   'prefix', 'suffix', 'imageTag', 'replica', 'path', 'patch', 'target', 'options', 'paths', 'patches', 'jsonOp',
   'replacements', 'sortOptions', 'name', 'namespace', 'behavior', 'literals', 'files', 'envs', 'env', 'type',
+  'value', 'targets', 'cloud', 'kubernetesService', 'serviceAccount',
 ];
 
 function runBuiltin(target: Target, rawCfg: ValueMap, rm: ResMap, id: string): Resource[] {
@@ -159,6 +163,11 @@ function runBuiltin(target: Target, rawCfg: ValueMap, rm: ResMap, id: string): R
       applyReplacements(rm, target.loadReplacements(entries, 'plugin'));
       return [];
     }
+    case 'ValueAddTransformer':
+      addValue(rm, cfg, target, where);
+      return [];
+    case 'IAMPolicyGenerator':
+      return [iamServiceAccount(cfg, where)];
     case 'HashTransformer':
       for (const r of rm.list()) {
         if (r.needsHashSuffix) {
@@ -174,4 +183,47 @@ function runBuiltin(target: Target, rawCfg: ValueMap, rm: ResMap, id: string): R
     default:
       throw new KustomizeError(`${where}: unknown builtin plugin kind '${String(cfg.kind)}'`);
   }
+}
+
+/** kustomize's ValueAddTransformer: a value (by default the kustomization directory's name) set into fields. */
+function addValue(rm: ResMap, cfg: ValueMap, target: Target, where: string): void {
+  const raw = typeof cfg.value === 'string' ? cfg.value.trim() : '';
+  const value = raw || path.basename(target.loader.root);
+  const targets = Array.isArray(cfg.targets) ? cfg.targets : [];
+  for (const t of targets) {
+    if (!isMap(t)) throw new KustomizeError(`${where}: targets entries must be mappings`);
+    const fieldPath = typeof t.fieldPath === 'string' && t.fieldPath ? t.fieldPath : 'metadata/namespace';
+    const position = typeof t.filePathPosition === 'number' ? t.filePathPosition : 0;
+    const resources = t.selector == null ? rm.list() : rm.list().filter(compileSelector(readSelector(t.selector, where)));
+    if (fieldPath === 'metadata/namespace') {
+      const only = new ResMap(resources.filter((r) => !isClusterScopedKind(r.gvk)));
+      setNamespace(only, { namespace: value, fieldSpecs: [] });
+      continue;
+    }
+    for (const r of resources) {
+      visitFieldSpec(r.obj, r.gvk, { path: fieldPath, create: true }, (ref) => {
+        const cur = ref.get();
+        ref.set(position > 0 ? insertPathPart(typeof cur === 'string' ? cur : '', position - 1, value) : value);
+      }, 'scalar');
+    }
+  }
+}
+
+function insertPathPart(p: string, pos: number, part: string): string {
+  const parts = p === '' ? [] : p.split('/');
+  const at = Math.max(0, Math.min(pos, parts.length));
+  return [...parts.slice(0, at), part, ...parts.slice(at)].join('/');
+}
+
+/** kustomize's IAMPolicyGenerator for GKE workload identity: a ServiceAccount bound to a Google service account. */
+function iamServiceAccount(cfg: ValueMap, where: string): Resource {
+  if (cfg.cloud !== 'gke') throw new KustomizeError(`${where}: cloud '${String(cfg.cloud)}' is not supported (only gke)`);
+  const ks = isMap(cfg.kubernetesService) ? cfg.kubernetesService : {};
+  const sa = isMap(cfg.serviceAccount) ? cfg.serviceAccount : {};
+  const metadata: ValueMap = {
+    annotations: { 'iam.gke.io/gcp-service-account': `${String(sa.name ?? '')}@${String(sa.projectId ?? '')}.iam.gserviceaccount.com` },
+    name: String(ks.name ?? ''),
+  };
+  if (typeof ks.namespace === 'string' && ks.namespace) metadata.namespace = ks.namespace;
+  return new ResourceClass({ apiVersion: 'v1', kind: 'ServiceAccount', metadata });
 }

@@ -51,7 +51,8 @@ export class Target {
     }
     this.fileName = path.join(loader.root, name);
     const text = loader.load(name).toString('utf8');
-    const docs = parseAllDocuments(text, { filename: this.fileName });
+    // kustomize reads its own file leniently: a repeated key keeps the last value.
+    const docs = parseAllDocuments(text, { filename: this.fileName, uniqueKeys: false });
     if (docs.length > 1) throw new KustomizeError(`${this.fileName}: a kustomization file holds one document`);
     this.kustomization = readKustomization(docs[0] ?? null, this.fileName);
     ctx.warnings.push(...this.kustomization.warnings);

@@ -16,6 +16,9 @@
  *    and anything beyond U+FFFF); the others go out double-quoted, which is exact.
  *    Long lines are also wrapped at 80 columns; that only matters inside more-indented lines
  *    of folded scalars and is not modelled (the column depends on the nesting depth).
+ *    And when such a scalar needs the keep indicator ('+': it ends with an empty line) and is
+ *    the document's last node with only comments after it, the comments become a foot comment
+ *    that the emitter writes after an empty line, which the scalar takes in when read back.
  * 2. JSON re-read: Go's JSON leaves U+007F-U+009F, U+FFFE and U+FFFF raw, and the YAML reader
  *    that takes the JSON back refuses them ("control characters are not allowed"), except
  *    U+0085 (NEL), which it takes for a line break and folds like one in a double-quoted
@@ -75,6 +78,14 @@ function hints(value: string): string {
   if (!isBreak(value.charCodeAt(last))) h += '-';
   else if (last === 0 || isBreak(value.charCodeAt(last - 1))) h += '+';
   return h;
+}
+
+/**
+ * True when yaml.v3 would write the value as a block scalar with the keep indicator, so that
+ * a foot comment written after it adds a line break (see 1 above).
+ */
+export function keepsFootCommentBreak(value: string): boolean {
+  return blockAllowed(value) && hints(value).endsWith('+');
 }
 
 /** A block scalar's value as kustomize ends up with it after the emit-and-read round trip. */

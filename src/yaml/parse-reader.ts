@@ -10,7 +10,7 @@
  * `lineIndent` = -1 at the end of the input or at a document marker. Everything that ends a
  * node in the middle of a line (quoted, flow, alias) checks the rest of the line and moves on.
  */
-import { blockRoundTrip, JSON_REREAD_CHARS, jsonReread, jsonRereadKey, KustomizeValueError } from './parse-kustomize.js';
+import { blockRoundTrip, JSON_REREAD_CHARS, jsonReread, jsonRereadKey, keepsFootCommentBreak, KustomizeValueError } from './parse-kustomize.js';
 import * as scalars from './parse-scalars.js';
 import * as res from './resolve.js';
 import { ResolveError } from './resolve.js';
@@ -546,6 +546,8 @@ export class Reader {
     else if (c === 35 || isBreak(c)) {
       while (this.pos < this.len && !isBreak(src.charCodeAt(this.pos))) this.pos++;
       this.nextLine(STRICT);
+      // comments that end the document follow the scalar as a foot comment (parse-kustomize.ts)
+      if (c === 35 && this.kustomize && this.lineIndent < 0 && keepsFootCommentBreak(text)) text += '\n';
     } else if (c === 9) this.leadingTabs(this.lineStart, i, STRICT);
     else this.setLine(this.lineStart, i);
     return text;

@@ -84,3 +84,12 @@ test('validation reports the API server messages', () => {
     ['spec.mode: Required value', 'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"'],
   );
 });
+
+test('the v1.33 table is also available as a SchemaSet', async () => {
+  const { kubeSchemaSet } = await import('../../src/schema/kube/schema-set.js');
+  const deploy = kubeSchemaSet().schemaFor('apps/v1', 'Deployment')!;
+  const containers = deploy.lookup('spec', 'template', 'spec', 'containers')!;
+  assert.deepEqual([containers.mergeKey, containers.listType, [...containers.mergeKeys]], ['name', 'map', ['name']]);
+  // A 1.33 field kustomize's 1.21 table does not know.
+  assert.ok(kubeSchemaSet().schemaFor('v1', 'Pod')!.lookup('spec', 'os'));
+});

@@ -288,7 +288,10 @@ function isTarget(r: Resource, t: TargetSelector, select: Selector): boolean {
     if (!rej.annotationSelector && !rej.labelSelector) continue;
     if (matchesLabelsAndAnnotations(r, rej)) return false;
   }
-  return idsOf(r).some((id) => idSelectedBy(id, select) && !rejects.some((rej) => !isEmptyId(rej) && idSelectedBy(id, rej)));
+  // A reject by id drops the resource when any id it has had matches, as kustomize's containsRejectId.
+  const ids = idsOf(r);
+  if (rejects.some((rej) => !isEmptyId(rej) && ids.some((id) => idSelectedBy(id, rej)))) return false;
+  return ids.some((id) => idSelectedBy(id, select));
 }
 
 // --- Values ---------------------------------------------------------------------------------
