@@ -20,6 +20,7 @@ import { startWatch } from './watch.js';
 import type { Store } from './store.js';
 import { metaOf } from './store.js';
 import { toJson } from './json.js';
+import { decodeKubeProtobuf } from './protobuf.js';
 import { evalJsonPath } from './jsonpath.js';
 
 export interface VersionInfo {
@@ -66,7 +67,7 @@ function negotiate(accept: string | undefined): Negotiated {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -79,12 +80,14 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function decode(text: string, contentType: string): Value {
+function decode(body: Buffer, contentType: string): Value {
+  if (contentType === 'application/vnd.kubernetes.protobuf') return decodeKubeProtobuf(body);
+  const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   const yaml = contentType.includes('yaml');
   try {
@@ -298,10 +301,7 @@ export class HttpFront {
     if (t.namespaced && rp.name !== undefined && ns === '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const isWatch = rp.watchPath || q.get('watch') === 'true' || q.get('watch') === '1';
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
-    if (contentType === 'application/vnd.kubernetes.protobuf' || contentType === 'application/cbor') {
-      // kubectl's typed commands (create, run, expose, auth can-i) send protobuf; say what works.
-      throw unsupportedMediaType(contentType, ['application/json', 'application/yaml (fluxion cluster does not read protobuf request bodies: use kubectl apply -f, or create --dry-run=client -o yaml | kubectl apply -f -)']);
-    }
+    if (contentType === 'application/cbor') throw unsupportedMediaType(contentType, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
     const include = (q.get('includeObject') ?? 'Metadata') as IncludeObject;
     const now = this.opts.now();
 
@@ -359,7 +359,7 @@ export class HttpFront {
       if (method === 'DELETE') {
         const text = await readBody(req);
         const listOpts = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
-        const r = this.api.deleteCollection(t, ns, listOpts, this.deleteOptions(q, text));
+        const r = this.api.deleteCollection(t, ns, listOpts, this.deleteOptions(q, text, contentType));
         this.send(res, r.code, r.body);
         return;
       }
@@ -393,7 +393,7 @@ export class HttpFront {
       }
       case 'DELETE': {
         const text = await readBody(req);
-        const r = this.api.delete(t, ns, name, this.deleteOptions(q, text));
+        const r = this.api.delete(t, ns, name, this.deleteOptions(q, text, contentType));
         this.send(res, r.code, r.body);
         return;
       }
@@ -402,10 +402,10 @@ export class HttpFront {
     }
   }
 
-  private deleteOptions(q: URLSearchParams, text: string): DeleteOptions {
+  private deleteOptions(q: URLSearchParams, raw: Buffer, contentType = 'application/json'): DeleteOptions {
     let body: ValueMap = {};
-    if (text.trim() !== '') {
-      const v = decode(text, 'application/json');
+    if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
+      const v = decode(raw, contentType);
       if (isMap(v)) body = v;
     }
     const dry = [...q.getAll('dryRun'), ...(Array.isArray(body.dryRun) ? body.dryRun.map(String) : [])];

@@ -37,6 +37,7 @@ export function build(dir: string, options: BuildOptions = {}): BuildResult {
   if (options.maxAliasExpansion) ctx.maxAliasExpansion = options.maxAliasExpansion;
   const loader = Loader.atRoot(dir, { fs: options.fs ?? diskFileSystem, restrictor: options.loadRestrictor ?? 'LoadRestrictionsRootOnly', remote: options.remote });
   const target = new Target(loader, ctx);
+  ctx.trackTransformers = target.kustomization.buildMetadata.includes('transformerAnnotations');
   const acc = target.accumulate(emptyAccumulator());
   const rm = acc.resources;
   // Hash suffixes come last, on the final content, then references follow the new names.

@@ -11,6 +11,8 @@ export class BuildContext {
   warnings: string[] = [];
   schemas: SchemaSet = defaultSchemaSet();
   maxAliasExpansion = 100_000;
+  /** Whether transformers are recorded on resources (buildMetadata: [transformerAnnotations]). */
+  trackTransformers = false;
   private openApiChosen = false;
 
   /**

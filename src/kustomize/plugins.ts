@@ -10,7 +10,7 @@ import type { FieldSpec } from './fieldspec.js';
 import { readGeneratorArgs } from './kustomization.js';
 import { generateConfigMap, generateSecret } from './generators/generate.js';
 import { contentHash } from './generators/hash.js';
-import { Resource as ResourceClass, type Resource } from './resource.js';
+import { Resource as ResourceClass, type OriginRef, type Resource } from './resource.js';
 import * as path from 'node:path';
 import { ResMap } from './resmap.js';
 import { isClusterScopedKind } from './scope.js';
@@ -65,12 +65,21 @@ function stringRecord(v: Value | undefined, where: string): Record<string, strin
 export function runPluginConfigs(target: Target, entries: Value[], field: 'generators' | 'transformers', acc: Accumulator): Resource[] {
   const generated: Resource[] = [];
   for (const entry of entries) {
+    // Origins name the file a configuration came from, or the kustomization for inline ones.
+    const inline = typeof entry !== 'string' || entry.includes('\n') || /^\s*apiVersion:/.test(entry);
+    const configuredIn = inline ? target.configuredIn : path.join(target.originPath, entry);
     for (const cfg of loadConfigs(target, entry, field)) {
       const id = pluginId(cfg);
       if (cfg.apiVersion !== 'builtin') {
         throw new KustomizeError(`external plugins disabled; unable to load external plugin '${String(cfg.kind)}' (${id}): only kustomize's builtin plugins are supported`);
       }
+      const meta = isMap(cfg.metadata) ? cfg.metadata : {};
+      const by: OriginRef = { apiVersion: String(cfg.apiVersion), kind: String(cfg.kind) };
+      if (typeof meta.name === 'string' && meta.name) by.name = meta.name;
+      if (typeof meta.namespace === 'string' && meta.namespace) by.namespace = meta.namespace;
       const made = runBuiltin(target, cfg, acc.resources, id);
+      for (const r of made) r.origin ??= { configuredIn, configuredBy: by };
+      if (field === 'transformers') target.recordTransformer(acc.resources, by, configuredIn);
       generated.push(...made);
     }
   }

@@ -4,12 +4,21 @@ import { type Gvk, type ResId, parseApiVersion } from './resid.js';
 
 export type GeneratorBehavior = 'create' | 'merge' | 'replace';
 
+/** What configured a generator or transformer: kustomize's origin `configuredBy`. */
+export interface OriginRef {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** Where a resource came from, or what made or changed it, as kustomize's buildMetadata records it. */
 export interface Origin {
-  path: string;
+  path?: string;
   repo?: string;
   ref?: string;
   configuredIn?: string;
-  configuredBy?: { apiVersion: string; kind: string; name: string; namespace?: string };
+  configuredBy?: OriginRef;
 }
 
 export class Resource {

@@ -15,7 +15,7 @@ import { KUSTOMIZATION_FILE_NAMES, type Kustomization, readKustomization } from 
 import type { Loader } from './loader.js';
 import { runPluginConfigs } from './plugins.js';
 import { ResMap } from './resmap.js';
-import { Resource } from './resource.js';
+import { type OriginRef, Resource } from './resource.js';
 import type { BuildContext } from './context.js';
 import { setNamespace } from './transformers/namespace.js';
 import { addNamePrefixSuffix } from './transformers/names.js';
@@ -44,6 +44,8 @@ export class Target {
   constructor(
     readonly loader: Loader,
     readonly ctx: BuildContext,
+    /** This kustomization's directory relative to the top one (origin annotations name paths so). */
+    readonly originPath = '',
   ) {
     const name = loader.kustomizationFile(KUSTOMIZATION_FILE_NAMES);
     if (!name) {
@@ -109,7 +111,7 @@ export class Target {
       const r = new Resource(doc);
       if (!r.gvk.kind) throw new KustomizeError(`missing kind in object ${JSON.stringify(doc).slice(0, 200)} (in ${file})`);
       if (!r.name && !isMap(doc.metadata)) throw new KustomizeError(`missing metadata.name in object ${JSON.stringify(doc).slice(0, 200)} (in ${file})`);
-      r.origin = { path: file };
+      r.origin = { path: path.join(this.originPath, file) };
       out.push(r);
     };
     for (const doc of this.loadDocs(file)) add(doc);
@@ -145,7 +147,7 @@ export class Target {
 
   private accumulateDirectory(acc: Accumulator, p: string, isComponent: boolean): void {
     const child = this.loader.child(p);
-    const sub = new Target(child, this.ctx);
+    const sub = new Target(child, this.ctx, path.join(this.originPath, p));
     const kind = sub.kustomization.kind;
     if (isComponent && kind !== 'Component') {
       throw new KustomizeError(`accumulateDirectory: "expected kind 'Component' for path '${child.root}' but got '${kind}'"`);
@@ -170,6 +172,7 @@ export class Target {
   private runGenerators(acc: Accumulator): void {
     const k = this.kustomization;
     const absorb = (r: Resource) => {
+      r.origin ??= { configuredIn: this.configuredIn, configuredBy: { apiVersion: 'builtin', kind: r.gvk.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator' } };
       try {
         acc.resources.absorb(r);
       } catch (e) {
@@ -188,35 +191,57 @@ export class Target {
     const tc = acc.config;
     const rm = acc.resources;
     const schemas = this.ctx.schemas;
+    // Each configured transformer is recorded on every resource it ran over (buildMetadata).
+    const step = (kind: string, run: () => void) => {
+      run();
+      this.recordTransformer(rm, { apiVersion: 'builtin', kind });
+    };
     if (k.patchesStrategicMerge.length) {
-      for (const loaded of this.loadStrategicMergePatches(k.patchesStrategicMerge)) applyPatch(rm, loaded, undefined, {}, schemas, this.fileName);
+      step('PatchStrategicMergeTransformer', () => {
+        for (const loaded of this.loadStrategicMergePatches(k.patchesStrategicMerge)) applyPatch(rm, loaded, undefined, {}, schemas, this.fileName);
+      });
     }
     for (const [i, entry] of k.patches.entries()) {
-      const { loaded, target, options } = this.readPatchEntry(entry, `patches[${i}]`);
-      applyPatch(rm, loaded, target, options, schemas, this.fileName);
+      step('PatchTransformer', () => {
+        const { loaded, target, options } = this.readPatchEntry(entry, `patches[${i}]`);
+        applyPatch(rm, loaded, target, options, schemas, this.fileName);
+      });
     }
-    if (k.namespace) setNamespace(rm, { namespace: k.namespace, fieldSpecs: tc.namespace });
-    if (k.namePrefix) addNamePrefixSuffix(rm, { prefix: k.namePrefix }, tc.namePrefix);
-    if (k.nameSuffix) addNamePrefixSuffix(rm, { suffix: k.nameSuffix }, tc.nameSuffix);
-    for (const label of k.labels) {
-      let specs: FieldSpec[] = label.fields.map((f, i) => readFieldSpec(f, `labels.fields[${i}]`));
-      if (label.includeSelectors) specs = mergeSpecs(specs, tc.commonLabels);
-      else {
-        specs = mergeSpecs(specs, [{ path: 'metadata/labels', create: true }]);
-        if (label.includeTemplates) specs = mergeSpecs(specs, tc.templateLabels);
+    if (k.namespace) step('NamespaceTransformer', () => setNamespace(rm, { namespace: k.namespace!, fieldSpecs: tc.namespace }));
+    if (k.namePrefix) step('PrefixTransformer', () => addNamePrefixSuffix(rm, { prefix: k.namePrefix }, tc.namePrefix));
+    if (k.nameSuffix) step('SuffixTransformer', () => addNamePrefixSuffix(rm, { suffix: k.nameSuffix }, tc.nameSuffix));
+    if (k.labels.length || Object.keys(k.commonLabels).length) {
+      for (const label of k.labels) {
+        let specs: FieldSpec[] = label.fields.map((f, i) => readFieldSpec(f, `labels.fields[${i}]`));
+        if (label.includeSelectors) specs = mergeSpecs(specs, tc.commonLabels);
+        else {
+          specs = mergeSpecs(specs, [{ path: 'metadata/labels', create: true }]);
+          if (label.includeTemplates) specs = mergeSpecs(specs, tc.templateLabels);
+        }
+        // Field specs under `labels:` in configuration files apply to every labels entry.
+        specs = mergeSpecs(specs, tc.labels);
+        step('LabelTransformer', () => setMapEntries(rm, label.pairs, specs));
       }
-      // Field specs under `labels:` in configuration files apply to every labels entry.
-      specs = mergeSpecs(specs, tc.labels);
-      setMapEntries(rm, label.pairs, specs);
+      step('LabelTransformer', () => setMapEntries(rm, k.commonLabels, tc.commonLabels));
     }
-    setMapEntries(rm, k.commonLabels, tc.commonLabels);
-    setMapEntries(rm, k.commonAnnotations, tc.commonAnnotations);
-    for (const [i, entry] of k.patchesJson6902.entries()) this.applyLegacyJson6902(rm, entry, `patchesJson6902[${i}]`);
-    for (const entry of k.replicas) setReplicas(rm, readReplicaRule(entry), tc.replicas);
-    for (const [i, entry] of k.images.entries()) setImages(rm, [readImageRule(entry, `images[${i}]`)], tc.images);
-    if (k.replacements.length) applyReplacements(rm, this.loadReplacements(k.replacements));
+    if (Object.keys(k.commonAnnotations).length) step('AnnotationsTransformer', () => setMapEntries(rm, k.commonAnnotations, tc.commonAnnotations));
+    for (const [i, entry] of k.patchesJson6902.entries()) step('PatchJson6902Transformer', () => this.applyLegacyJson6902(rm, entry, `patchesJson6902[${i}]`));
+    for (const entry of k.replicas) step('ReplicaCountTransformer', () => setReplicas(rm, readReplicaRule(entry), tc.replicas));
+    for (const [i, entry] of k.images.entries()) step('ImageTagTransformer', () => setImages(rm, [readImageRule(entry, `images[${i}]`)], tc.images));
+    if (k.replacements.length) step('ReplacementTransformer', () => applyReplacements(rm, this.loadReplacements(k.replacements)));
     if (k.transformers.length) runPluginConfigs(this, k.transformers, 'transformers', acc);
   }
+
+  /** Where this kustomization's own transformers and generators are configured, relative to the top. */
+  get configuredIn(): string {
+    return path.join(this.originPath, path.basename(this.fileName));
+  }
+
+  recordTransformer(rm: ResMap, by: OriginRef, configuredIn = this.configuredIn): void {
+    if (!this.ctx.trackTransformers) return;
+    for (const r of rm.list()) r.transformedBy.push({ configuredIn, configuredBy: by });
+  }
+
 
   /** Inline replacements and `path:` entries, whose files kustomize reads only the first document of. */
   loadReplacements(entries: Value[], mode: 'kustomization' | 'plugin' = 'kustomization'): Replacement[] {

@@ -25,6 +25,7 @@ export function mergeGeneratedResource(old: Resource, r: Resource): Resource {
   merged.previousIds = [...old.previousIds];
   merged.refBy = [...old.refBy];
   merged.refVarNames = [...old.refVarNames];
-  merged.origin = old.origin;
+  // A replacement comes from where it was configured; a merge keeps the original origin.
+  merged.origin = r.behavior === 'replace' ? r.origin : old.origin;
   return merged;
 }
