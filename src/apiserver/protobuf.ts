@@ -238,8 +238,18 @@ function special(message: string, m: ValueMap): Value {
       return (m.items as Value[]) ?? [];
   }
   if (message.endsWith('.ExtraValue')) return (m.items as Value[]) ?? [];
-  const required = new Set(kubeDefinitions()[definitionName(message)]?.required ?? []);
-  for (const [k, v] of Object.entries(m)) if (isZero(v) && !required.has(k)) delete m[k];
+  const def = kubeDefinitions()[definitionName(message)];
+  const required = new Set(def?.required ?? []);
+  for (const [k, v] of Object.entries(m)) {
+    if (isZero(v) && !required.has(k)) {
+      delete m[k];
+    } else if (def?.properties && !(k in def.properties) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      // Go structs embedded with `json:",inline"` (VolumeSource, ProbeHandler, IngressRuleValue…)
+      // are fields in protobuf and flattened in JSON.
+      delete m[k];
+      Object.assign(m, v);
+    }
+  }
   return m;
 }
 

@@ -418,9 +418,9 @@ export class ResourceApi {
     if ((meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName !== '') {
       meta.name = meta.generateName + randomSuffix();
     }
+    if (t.review) return { code: 201, body: answerReview(obj), warnings };
     const name = typeof meta.name === 'string' ? meta.name : '';
     if (name === '') throw invalid(t.group, t.kind, '', [fieldErrors.required('metadata.name', 'name or generateName is required')]);
-    if (t.review) return { code: 201, body: answerReview(obj), warnings };
     this.checkBuiltinTypes(t, obj);
     obj = this.pruneUnknown(t, obj, opts.fieldValidation, warnings, false);
     if (t.namespaced) this.checkNamespace(t, namespace, name);

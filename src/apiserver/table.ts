@@ -209,6 +209,43 @@ const BUILTIN: Record<string, Column[]> = {
     col('Message', (o) => String(o.message ?? '')),
   ],
   'coordination.k8s.io/Lease': [NAME, col('Holder', (o) => String(spec(o).holderIdentity ?? '')), AGE],
+  'autoscaling/HorizontalPodAutoscaler': [
+    NAME,
+    col('Reference', (o) => {
+      const ref = isMap(spec(o).scaleTargetRef) ? (spec(o).scaleTargetRef as ValueMap) : {};
+      return `${String(ref.kind ?? '')}/${String(ref.name ?? '')}`;
+    }),
+    col('Targets', (o) => {
+      const metrics = Array.isArray(spec(o).metrics) ? (spec(o).metrics as Value[]).filter(isMap) : [];
+      const t = metrics.map((m) => (isMap(m.resource) && isMap(m.resource.target) ? `${String(m.resource.name)}: <unknown>/${String(m.resource.target.averageUtilization ?? m.resource.target.averageValue ?? '')}${m.resource.target.averageUtilization !== undefined ? '%' : ''}` : '<unknown>'));
+      if (typeof spec(o).targetCPUUtilizationPercentage === 'number') t.push(`cpu: <unknown>/${String(spec(o).targetCPUUtilizationPercentage)}%`);
+      return t.length ? t.join(', ') : '<none>';
+    }),
+    col('MinPods', (o) => num(spec(o).minReplicas) || 1, 0, 'integer'),
+    col('MaxPods', (o) => num(spec(o).maxReplicas), 0, 'integer'),
+    col('Replicas', (o) => num(status(o).currentReplicas), 0, 'integer'),
+    AGE,
+  ],
+  'policy/PodDisruptionBudget': [
+    NAME,
+    col('Min Available', (o) => (spec(o).minAvailable === undefined ? 'N/A' : String(spec(o).minAvailable))),
+    col('Max Unavailable', (o) => (spec(o).maxUnavailable === undefined ? 'N/A' : String(spec(o).maxUnavailable))),
+    col('Allowed Disruptions', (o) => num(status(o).disruptionsAllowed), 0, 'integer'),
+    AGE,
+  ],
+  'networking.k8s.io/Ingress': [
+    NAME,
+    col('Class', (o) => String(spec(o).ingressClassName ?? '<none>')),
+    col('Hosts', (o) => {
+      const rules = Array.isArray(spec(o).rules) ? (spec(o).rules as Value[]).filter(isMap) : [];
+      const hosts = rules.map((r) => String(r.host ?? '*'));
+      return hosts.length ? hosts.join(',') : '*';
+    }),
+    col('Address', () => ''),
+    col('Ports', (o) => (Array.isArray(spec(o).tls) && (spec(o).tls as Value[]).length > 0 ? '80, 443' : '80')),
+    AGE,
+  ],
+  '/ResourceQuota': [NAME, AGE],
 };
 
 function customColumns(t: ResourceType): Column[] {
