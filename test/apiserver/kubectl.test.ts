@@ -129,3 +129,27 @@ test('two field managers writing the same field conflict; --force-conflicts take
   assert.equal(cm.data.key, 'from-b');
   assert.deepEqual(cm.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`), ['team-b/Apply']);
 });
+
+test("kubectl's typed commands (protobuf bodies) work: create, run, expose, auth can-i", async () => {
+  assert.equal((await ok(['create', 'namespace', 'typed'])).trim(), 'namespace/typed created');
+  await ok(['-n', 'typed', 'create', 'configmap', 'cfg', '--from-literal=a=1']);
+  await ok(['-n', 'typed', 'create', 'secret', 'generic', 'sec', '--from-literal=p=s3cret']);
+  await ok(['-n', 'typed', 'create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2', '--port=80']);
+  await ok(['-n', 'typed', 'expose', 'deployment', 'web', '--port=8080', '--target-port=80']);
+  await ok(['-n', 'typed', 'run', 'once', '--image=busybox', '--restart=Never', '--', 'sleep', '1']);
+  await ok(['-n', 'typed', 'create', 'ingress', 'ing', '--rule=a.example.com/=web:8080']);
+  assert.equal((await ok(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
+  const cm = JSON.parse(await ok(['-n', 'typed', 'get', 'configmap', 'cfg', '-o', 'json']));
+  assert.deepEqual(cm.data, { a: '1' });
+  const sec = JSON.parse(await ok(['-n', 'typed', 'get', 'secret', 'sec', '-o', 'json']));
+  assert.deepEqual([sec.type, Buffer.from(sec.data.p, 'base64').toString()], ['Opaque', 's3cret']);
+  const svc = JSON.parse(await ok(['-n', 'typed', 'get', 'service', 'web', '-o', 'json']));
+  assert.deepEqual(svc.spec.ports, [{ port: 8080, protocol: 'TCP', targetPort: 80 }]);
+  assert.deepEqual(svc.spec.selector, { app: 'web' });
+  const pod = JSON.parse(await ok(['-n', 'typed', 'get', 'pod', 'once', '-o', 'json']));
+  assert.deepEqual([pod.spec.restartPolicy, pod.spec.containers[0].args], ['Never', ['sleep', '1']]);
+  const ing = JSON.parse(await ok(['-n', 'typed', 'get', 'ingress', 'ing', '-o', 'json']));
+  assert.deepEqual(ing.spec.rules[0].http.paths[0].backend, { service: { name: 'web', port: { number: 8080 } } });
+  await ok(['-n', 'typed', 'rollout', 'status', 'deployment/web', '--timeout=60s']);
+  assert.match(await ok(['-n', 'typed', 'logs', 'deployment/web']), /is simulated; no container runs here/);
+});
