@@ -1,9 +1,12 @@
 // Bundles only the CLI (no type declarations): the quick loop while developing.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/fluxion.js',
+  entryPoints: { fluxion: 'src/cli/main.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

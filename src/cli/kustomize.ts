@@ -1,9 +1,7 @@
 /** `fluxion kustomize build`: kustomize v5.5's build, in-process. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { buildYaml } from '../kustomize/build.js';
 import type { LoadRestrictor } from '../kustomize/loader.js';
-import { remoteFetcher } from '../kustomize/remote-fetch.js';
 
 export function registerKustomize(program: Command): void {
   const kustomize = program.command('kustomize').description('build and edit kustomizations');
@@ -14,12 +12,15 @@ export function registerKustomize(program: Command): void {
     .option('--load-restrictor <restrictor>', 'LoadRestrictionsRootOnly or LoadRestrictionsNone', 'LoadRestrictionsRootOnly')
     .option('-o, --output <file>', 'write the output to this file instead of standard output')
     .option('--no-remote-bases', 'refuse remote resources (https:// files and git URLs)')
-    .action((dir: string, opts: { loadRestrictor: string; output?: string; remoteBases: boolean }) => {
+    .action(async (dir: string, opts: { loadRestrictor: string; output?: string; remoteBases: boolean }) => {
+      // Loaded on use: the CLI starts without parsing the code of verbs it does not run.
+      const { buildYaml } = await import('../kustomize/build.js');
+      const { remoteFetcher } = await import('../kustomize/remote-fetch.js');
       if (opts.loadRestrictor !== 'LoadRestrictionsRootOnly' && opts.loadRestrictor !== 'LoadRestrictionsNone') {
         throw new Error(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${opts.loadRestrictor}'`);
       }
       const remote = opts.remoteBases ? remoteFetcher() : undefined;
-      let result: ReturnType<typeof buildYaml>;
+      let result: { yaml: string; warnings: string[] };
       try {
         result = buildYaml(dir, { loadRestrictor: opts.loadRestrictor as LoadRestrictor, remote });
       } finally {
