@@ -313,9 +313,6 @@ export class ResourceApi {
       delete bodySchema.properties!.apiVersion;
       delete bodySchema.properties!.kind;
       validateValue(body, bodySchema, t.resolve, '', errs);
-      if (old && this.hasStatus(t)) {
-        // nothing: status validated with the rest
-      }
     }
     if (errs.length > 0) throw invalid(t.group, t.kind, name, errs);
     return out;
@@ -400,10 +397,6 @@ export class ResourceApi {
     return out;
   }
 
-  private managerFor(opts: WriteOptions): string {
-    return opts.fieldManager;
-  }
-
   create(t: ResourceType, namespace: string, body: Value, opts: WriteOptions): Result {
     if (!t.verbs.includes('create')) throw methodNotAllowed();
     const warnings: string[] = [];
@@ -436,7 +429,7 @@ export class ResourceApi {
       live: undefined,
       updated: prepared,
       managedFields: Array.isArray(requested) && requested.length > 0 ? requested : undefined,
-      manager: this.managerFor(opts),
+      manager: opts.fieldManager,
       apiVersion: apiVersionOf(t),
       now: this.now(),
       schema: t.schema,
@@ -477,19 +470,19 @@ export class ResourceApi {
     const oldMeta = metaOf(old);
     let next: ValueMap;
     if (sub === 'status') {
+      // The status endpoint changes status only; metadata and spec stay as they are.
       next = { ...old, status: obj.status ?? null };
       if (next.status === null) delete next.status;
-      // Status writes may not change metadata, except through the main resource.
     } else {
+      // The main endpoint leaves status alone where a status subresource owns it.
       next = { ...obj };
       if (this.hasStatus(t)) {
         if (old.status !== undefined) next.status = old.status;
         else delete next.status;
       }
-      const m: ValueMap = { ...metaOf(obj) };
-      next.metadata = m;
     }
-    const nm = metaOf(next) === oldMeta ? (next.metadata = { ...oldMeta }) : metaOf(next);
+    next.metadata = { ...(sub === 'status' ? oldMeta : metaOf(obj)) };
+    const nm = metaOf(next);
     nm.name = oldMeta.name!;
     if (t.namespaced) nm.namespace = oldMeta.namespace!;
     else delete nm.namespace;

@@ -1,5 +1,6 @@
 /** The transformer configuration: which fields each builtin transformer touches. */
 import type { FieldSpec } from '../fieldspec.js';
+import { LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST } from '../resid.js';
 
 /** A kind that other objects refer to by name, and the fields (referrers) that hold such names. */
 export interface NameBackReference {
@@ -72,32 +73,9 @@ export function copyTransformerConfig(tc: TransformerConfig): TransformerConfig 
   return out;
 }
 
-/** kustomize's order of kinds (resid's orderFirst/orderLast), used to sort field specs. */
-const ORDER_FIRST = [
-  'Namespace',
-  'ResourceQuota',
-  'StorageClass',
-  'CustomResourceDefinition',
-  'ServiceAccount',
-  'PodSecurityPolicy',
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-  'ConfigMap',
-  'Secret',
-  'Endpoints',
-  'Service',
-  'LimitRange',
-  'PriorityClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'Deployment',
-  'StatefulSet',
-  'CronJob',
-  'PodDisruptionBudget',
-];
-const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+// kustomize's order of kinds (resid's orderFirst/orderLast) also sorts field specs.
+const ORDER_FIRST = LEGACY_ORDER_FIRST;
+const ORDER_LAST = LEGACY_ORDER_LAST;
 const KIND_RANK = new Map<string, number>([
   ...ORDER_FIRST.map((k, i): [string, number] => [k, i - ORDER_FIRST.length]),
   ...ORDER_LAST.map((k, i): [string, number] => [k, i + 1]),
