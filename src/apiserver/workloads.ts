@@ -529,8 +529,19 @@ export class Workloads {
       return;
     }
     const done = pods.filter((p) => status(p).phase === 'Succeeded').length;
-    const failed = pods.filter((p) => status(p).phase === 'Failed').length;
+    let failed = pods.filter((p) => status(p).phase === 'Failed').length;
     const now = this.now();
+    if (failing(job, template) && failed === 0) {
+      // A marked Job's pod never starts; after the simulated back-off the Job fails.
+      const started = Date.parse(String(st.startTime ?? now));
+      const backoff = Math.max(this.opts.delayMs * 4, 1000);
+      const waited = this.opts.now().getTime() - started;
+      if (waited < backoff) {
+        this.queue.later(this.key('job', ns, name), backoff - waited + 10, () => this.job(ns, name));
+        return;
+      }
+      failed = 1;
+    }
     const completions = typeof s.completions === 'number' ? s.completions : 1;
     if (done >= completions) {
       this.setStatus(t, ns, name, {

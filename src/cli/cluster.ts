@@ -11,8 +11,15 @@ import { request } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from 'yaml';
-import { ensurePki, LocalCluster } from '../apiserver/index.js';
+import type { Document, YAMLMap, YAMLSeq } from 'yaml';
+
+// Loaded on use: the CLI starts without parsing the server's code for verbs that do not need it.
+const apiserver = () => import('../apiserver/index.js');
+const yamlLib = async (): Promise<typeof import('yaml')> => {
+  // The package is CommonJS: bundlers may put its exports under `default`.
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  return typeof mod.parseDocument === 'function' ? mod : mod.default!;
+};
 
 interface ClusterState {
   name: string;
@@ -55,9 +62,15 @@ function alive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // An exited server whose parent is gone may linger as a zombie until something reaps it.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -80,7 +93,8 @@ function kubeconfigPath(): string {
   return join(homedir(), '.kube', 'config');
 }
 
-function loadKubeconfig(path: string): Document {
+async function loadKubeconfig(path: string): Promise<Document> {
+  const { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } = await yamlLib();
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const doc = parseDocument(text.trim() === '' ? 'apiVersion: v1\nkind: Config\n' : text);
   if (doc.errors.length > 0) throw new Error(`cannot read kubeconfig ${path}: ${doc.errors[0]!.message}`);
@@ -99,24 +113,28 @@ function saveKubeconfig(path: string, doc: Document): void {
   renameSync(tmp, path);
 }
 
+function named(it: unknown, name: string): boolean {
+  return typeof it === 'object' && it !== null && typeof (it as YAMLMap).get === 'function' && (it as YAMLMap).get('name') === name;
+}
+
 /** Replaces (or appends) the entry called `name` in one of the kubeconfig's named lists. */
 function upsertNamed(doc: Document, list: string, name: string, key: string, value: Record<string, unknown>): void {
   const seq = doc.get(list) as YAMLSeq;
   const node = doc.createNode({ name, [key]: value });
-  const i = seq.items.findIndex((it) => isMap(it) && (it as YAMLMap).get('name') === name);
+  const i = seq.items.findIndex((it) => named(it, name));
   if (i >= 0) seq.items[i] = node;
   else seq.items.push(node);
 }
 
 function removeNamed(doc: Document, list: string, name: string): void {
-  const seq = doc.get(list);
-  if (!isSeq(seq)) return;
-  seq.items = seq.items.filter((it) => !(isMap(it) && (it as YAMLMap).get('name') === name));
+  const seq = doc.get(list) as YAMLSeq | undefined;
+  if (!seq || !Array.isArray(seq.items)) return;
+  seq.items = seq.items.filter((it) => !named(it, name));
 }
 
-function writeContext(name: string, server: string, caCert: string, token: string): string {
+async function writeContext(name: string, server: string, caCert: string, token: string): Promise<string> {
   const path = kubeconfigPath();
-  const doc = loadKubeconfig(path);
+  const doc = await loadKubeconfig(path);
   upsertNamed(doc, 'clusters', name, 'cluster', { 'certificate-authority-data': Buffer.from(caCert).toString('base64'), server });
   upsertNamed(doc, 'users', name, 'user', { token });
   upsertNamed(doc, 'contexts', name, 'context', { cluster: name, namespace: 'default', user: name });
@@ -125,10 +143,10 @@ function writeContext(name: string, server: string, caCert: string, token: strin
   return path;
 }
 
-function removeContext(name: string): void {
+async function removeContext(name: string): Promise<void> {
   const path = kubeconfigPath();
   if (!existsSync(path)) return;
-  const doc = loadKubeconfig(path);
+  const doc = await loadKubeconfig(path);
   removeNamed(doc, 'clusters', name);
   removeNamed(doc, 'users', name);
   removeNamed(doc, 'contexts', name);
@@ -173,12 +191,13 @@ function parsePort(text: string | undefined): number | undefined {
 
 async function start(name: string, opts: StartOptions): Promise<void> {
   checkName(name);
+  const { ensurePki, LocalCluster } = await apiserver();
   const prev = readState(name);
   const caPath = join(clusterDir(name), 'pki');
   if (prev && alive(prev.pid) && prev.port) {
     const pki = await ensurePki(caPath, name);
     if (await probeReady(prev.port, pki.caCert, prev.token)) {
-      const path = writeContext(name, `https://127.0.0.1:${prev.port}`, pki.caCert, prev.token);
+      const path = await writeContext(name, `https://127.0.0.1:${prev.port}`, pki.caCert, prev.token);
       process.stderr.write(`✔ cluster ${name} is already running at https://127.0.0.1:${prev.port} (context ${name} in ${path})\n`);
       return;
     }
@@ -192,7 +211,7 @@ async function start(name: string, opts: StartOptions): Promise<void> {
   const pki = await ensurePki(caPath, name);
   const token = prev?.token ?? randomBytes(32).toString('hex');
   const t0 = Date.now();
-  let cluster: LocalCluster;
+  let cluster: Awaited<ReturnType<typeof LocalCluster.start>>;
   const common = { name, token, caCert: pki.caCert, cert: pki.cert, key: pki.key, dataDir, simulate: opts.simulate !== false };
   try {
     cluster = await LocalCluster.start({ ...common, port: port ?? prev?.port ?? 0 });
@@ -201,8 +220,9 @@ async function start(name: string, opts: StartOptions): Promise<void> {
     else throw e;
   }
   const server = cluster.url;
+  // The kubeconfig first: the state file is what tells a detaching parent we are ready.
+  const path = await writeContext(name, server, pki.caCert, token);
   writeState({ name, token, port: cluster.port, pid: process.pid, dataDir, server, startedAt: new Date().toISOString() });
-  const path = writeContext(name, server, pki.caCert, token);
   process.stderr.write(`✔ cluster ${name} is ready at ${server} in ${Date.now() - t0}ms (context ${name} in ${path})\n`);
   if (!dataDir) process.stderr.write(`  objects are kept in memory; start with --data-dir DIR to keep them across restarts\n`);
   await new Promise<void>((done) => {
@@ -239,7 +259,7 @@ async function startDetached(name: string, port: number | undefined, dataDir: st
     if (exited !== undefined) break;
     const s = readState(name);
     if (s && s.pid === child.pid && s.port && s !== before) {
-      const pki = await ensurePki(join(clusterDir(name), 'pki'), name);
+      const pki = await (await apiserver()).ensurePki(join(clusterDir(name), 'pki'), name);
       if (await probeReady(s.port, pki.caCert, s.token)) {
         process.stderr.write(`✔ cluster ${name} is ready at https://127.0.0.1:${s.port} (pid ${child.pid}, context ${name} in ${kubeconfigPath()})\n`);
         return;
@@ -282,7 +302,7 @@ async function deleteCluster(name: string): Promise<void> {
   if (!existsSync(clusterDir(name))) throw new Error(`cluster ${name} not found in ${join(fluxionHome(), 'clusters')}`);
   if (readState(name)) await stopCluster(name, true);
   rmSync(clusterDir(name), { recursive: true, force: true });
-  removeContext(name);
+  await removeContext(name);
   process.stderr.write(`✔ cluster ${name} deleted\n`);
 }
 

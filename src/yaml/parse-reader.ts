@@ -19,7 +19,7 @@ import type { Value, ValueMap } from './types.js';
 
 // Local copies of the imports used on every scalar: under a CommonJS transform (tsx) each
 // access to an imported binding is a getter call, which shows in the profile.
-const { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError, takeRereadFlag } = scalars;
+const { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError, skipLine, takeRereadFlag } = scalars;
 const { resolvePlain, resolved, resolveTagged, TAG_BINARY, TAG_MERGE, TAG_STR, TAG_TIMESTAMP } = res;
 
 export interface ReaderOptions {
@@ -51,6 +51,12 @@ const K_QUOTED = 1;
 const K_FLOW = 2;
 const K_ALIAS = 3;
 const K_EMPTY = 4;
+
+// Where the node being read sits, for kustomize's treatment of metadata.annotations.
+const AT_OTHER = 0;
+const AT_METADATA = 1; // the value of a document's top-level "metadata"
+const AT_ANNOTATIONS = 2; // the value of metadata.annotations
+const AT_ANNOTATION = 3; // one annotation's value
 
 /** Tab policy for leading whitespace: tabs at a column <= the limit are errors; STRICT: any. */
 const STRICT = 1e9;
@@ -146,6 +152,7 @@ export class Reader {
   private propAnchor: string | undefined;
   private propTag: string | undefined;
   private aliasKey = false; // the last key read was an alias (go dialect)
+  private at = AT_OTHER; // where the node being read sits (AT_*)
   private flowAnchor: string | undefined; // properties of the last flowNode
   private flowTag: string | undefined;
 
@@ -326,7 +333,7 @@ export class Reader {
         c = src.charCodeAt(i);
       }
       if (c === 35) {
-        while (i < len && !isBreak(src.charCodeAt(i))) i++;
+        i = skipLine(src, i);
         tabLimit = STRICT;
         c = src.charCodeAt(i);
       }
@@ -400,7 +407,7 @@ export class Reader {
     let c = src.charCodeAt(i);
     while (c === 32 || c === 9) c = src.charCodeAt(++i);
     if (c === 35) {
-      while (i < this.len && !isBreak(src.charCodeAt(i))) i++;
+      i = skipLine(src, i);
     } else if (i < this.len && !isBreak(c)) {
       if (c === 58 && isBlankz(src, i + 1)) this.fail('mapping values are not allowed in this context', i);
       this.fail('did not find expected key (unexpected content after a node)', i);
@@ -441,9 +448,7 @@ export class Reader {
   /** The node continues on the following lines (pos is at a comment, a break or the end). */
   private nodeBelow(n: number, ctx: number, anchor: string | undefined, tag: string | undefined): Value {
     const src = this.src;
-    let i = this.pos;
-    while (i < this.len && !isBreak(src.charCodeAt(i))) i++;
-    this.pos = i;
+    this.pos = skipLine(src, this.pos);
     this.nextLine(STRICT);
     const m = this.lineIndent;
     if (m > n) return this.content(n, ctx, true, anchor, tag);
@@ -533,7 +538,8 @@ export class Reader {
     let text: string;
     try {
       text = readBlockScalar(this, n);
-      if (this.kustomize) text = blockRoundTrip(text, literal);
+      // kustomize rebuilds metadata.annotations (as literal scalars) before the round trip
+      if (this.kustomize && this.at !== AT_ANNOTATION) text = blockRoundTrip(text, literal);
     } catch (e) {
       if (e instanceof KustomizeValueError) this.fail(e.message, start);
       throw this.scanFailure(e);
@@ -544,7 +550,7 @@ export class Reader {
     const c = src.charCodeAt(i);
     if (i >= this.len) this.atEnd();
     else if (c === 35 || isBreak(c)) {
-      while (this.pos < this.len && !isBreak(src.charCodeAt(this.pos))) this.pos++;
+      this.pos = skipLine(src, this.pos);
       this.nextLine(STRICT);
       // comments that end the document follow the scalar as a foot comment (parse-kustomize.ts)
       if (c === 35 && this.kustomize && this.lineIndent < 0 && keepsFootCommentBreak(text)) text += '\n';
@@ -566,8 +572,7 @@ export class Reader {
       let i = this.pos;
       let c = src.charCodeAt(i);
       if (c === 35) {
-        while (i < len && !isBreak(src.charCodeAt(i))) i++;
-        this.pos = i;
+        this.pos = skipLine(src, i);
         this.nextLine(STRICT);
         return text;
       }
@@ -597,8 +602,7 @@ export class Reader {
       }
       if (c === 35) {
         // a comment ends the scalar
-        while (i < len && !isBreak(src.charCodeAt(i))) i++;
-        this.pos = i;
+        this.pos = skipLine(src, i);
         this.nextLine(STRICT);
         return text;
       }
@@ -618,6 +622,8 @@ export class Reader {
     const src = this.src;
     const arr: Value[] = [];
     this.depth++;
+    const at = this.at;
+    this.at = AT_OTHER;
     for (;;) {
       this.pos++;
       arr.push(this.blockNode(col, CTX_ENTRY));
@@ -626,6 +632,7 @@ export class Reader {
       if (m > col) this.fail('bad indentation of a sequence entry', this.pos);
       if (src.charCodeAt(this.pos) !== 45 || !isBlankz(src, this.pos + 1)) break;
     }
+    this.at = at;
     this.depth--;
     return arr;
   }
@@ -638,19 +645,23 @@ export class Reader {
     const src = this.src;
     const map: ValueMap = {};
     this.depth++;
+    const at = this.at;
     let merge: Value | undefined;
     let mergePos = 0;
     let key = firstKey;
     let keyPos = firstKeyPos;
     for (;;) {
       let value: Value;
+      if (key !== undefined) this.at = this.childAt(at, key);
       if (key === undefined) {
         keyPos = this.pos;
         const c = src.charCodeAt(keyPos);
         if (c === 63 && isBlankz(src, keyPos + 1)) {
           // "? key" then, on a line of its own, ": value"
           this.pos++;
+          this.at = AT_OTHER;
           key = this.explicitKey(this.blockNode(col, CTX_KEY), keyPos);
+          this.at = this.childAt(at, key);
           if (this.lineIndent === col && src.charCodeAt(this.pos) === 58 && isBlankz(src, this.pos + 1)) {
             this.pos++;
             value = this.blockNode(col, CTX_EXPLICIT_VALUE);
@@ -660,6 +671,7 @@ export class Reader {
         } else {
           if (c === 45 && isBlankz(src, keyPos + 1)) this.fail('did not find expected key (a sequence entry inside a mapping)', keyPos);
           key = this.implicitKey();
+          this.at = this.childAt(at, key);
           value = this.blockNode(col, CTX_VALUE);
         }
       } else {
@@ -672,9 +684,17 @@ export class Reader {
       if (m < col) break;
       if (m > col) this.fail('bad indentation of a mapping entry', this.pos);
     }
+    this.at = at;
     this.depth--;
     if (merge !== undefined) this.applyMerge(map, merge, mergePos);
     return map;
+  }
+
+  /** Where the value of a key sits, in a mapping that sits at `at` (AT_*). */
+  private childAt(at: number, key: Key): number {
+    if (at === AT_OTHER) return this.depth === 1 && key === 'metadata' ? AT_METADATA : AT_OTHER;
+    if (at === AT_METADATA) return key === 'annotations' ? AT_ANNOTATIONS : AT_OTHER;
+    return at === AT_ANNOTATIONS ? AT_ANNOTATION : AT_OTHER;
   }
 
   /** An implicit key at pos, on one line, up to and including its ':'. */
@@ -872,7 +892,7 @@ export class Reader {
       const c = src.charCodeAt(i);
       if (c === 32 || c === 9) i++;
       else if (c === 35) {
-        while (i < len && !isBreak(src.charCodeAt(i))) i++;
+        i = skipLine(src, i);
       } else if (isBreak(c)) {
         i = afterBreak(src, i);
         this.lineStart = i;
@@ -956,6 +976,8 @@ export class Reader {
     const arr: Value[] = [];
     this.depth++;
     this.flowDepth++;
+    const at = this.at;
+    this.at = AT_OTHER;
     this.pos++;
     for (;;) {
       this.flowSpace();
@@ -1000,6 +1022,7 @@ export class Reader {
       if (this.pos >= this.len) this.fail("did not find expected ',' or ']' (unterminated flow sequence)", open);
       this.fail("did not find expected ',' or ']'", this.pos);
     }
+    this.at = at;
     this.depth--;
     this.flowDepth--;
     return arr;
@@ -1058,6 +1081,7 @@ export class Reader {
     const top = this.depth === 0;
     this.depth++;
     this.flowDepth++;
+    const at = this.at;
     this.pos++;
     let merge: Value | undefined;
     let mergePos = 0;
@@ -1072,6 +1096,7 @@ export class Reader {
       if (c === 44) this.fail('did not find expected node content', this.pos);
       const keyPos = this.pos;
       let key: Key;
+      this.at = AT_OTHER;
       if (c === 63) {
         this.pos++;
         this.flowSpace();
@@ -1080,6 +1105,7 @@ export class Reader {
       } else {
         key = this.flowKey(keyPos, top);
       }
+      this.at = this.childAt(at, key);
       const value = this.flowValue(125);
       if (typeof key === 'object' || key === MERGE) mergePos = keyPos;
       merge = this.entry(map, key, value, keyPos, merge);
@@ -1096,6 +1122,7 @@ export class Reader {
       if (this.pos >= this.len) this.fail("did not find expected ',' or '}' (unterminated flow mapping)", open);
       this.fail("did not find expected ',' or '}'", this.pos);
     }
+    this.at = at;
     this.depth--;
     this.flowDepth--;
     if (merge !== undefined) this.applyMerge(map, merge, mergePos);

@@ -27,6 +27,37 @@ export class ScanError extends Error {
   }
 }
 
+/**
+ * libyaml refuses C0 and C1 control characters (but tab, LF, CR and NEL) and U+FFFE/U+FFFF
+ * anywhere in the input. The scanners check the characters they pass over; anything else
+ * they meet is a syntax error, which parse.ts reports as this error when such a character
+ * comes first.
+ */
+export function controlCharacter(c: number, i: number): never {
+  throw new ScanError(`control characters are not allowed (U+${c.toString(16).toUpperCase().padStart(4, '0')})`, i);
+}
+
+/** True for a character libyaml refuses (see controlCharacter). */
+export function isControl(c: number): boolean {
+  return c < 0x20 ? c !== 9 && c !== 10 && c !== 13 : c >= 0x7f && (c <= 0x9f ? c !== 0x85 : c >= 0xfffe);
+}
+
+/** Index of the line break (or end) at or after i: the rest of a comment or line. */
+export function skipLine(src: string, i: number): number {
+  const len = src.length;
+  for (; i < len; i++) {
+    const c = src.charCodeAt(i);
+    if (c < 0x20) {
+      if (c === 10 || c === 13) return i;
+      if (c !== 9) controlCharacter(c, i);
+    } else if (c >= 0x7f && (c <= 0x9f || c >= 0x2028)) {
+      if (c === 0x85 || c === 0x2028 || c === 0x2029) return i;
+      if (c <= 0x9f || c >= 0xfffe) controlCharacter(c, i);
+    }
+  }
+  return i;
+}
+
 /** True for a space, tab, line break or the end of input (libyaml's "blankz"). */
 export function isBlankz(src: string, i: number): boolean {
   if (i >= src.length) return true;
@@ -61,10 +92,12 @@ export function scanPlainLine(cur: Cursor, i: number, flow: boolean): number {
     } else if (c === 35) {
       const p = src.charCodeAt(i - 1);
       if (p === 32 || p === 9) break;
-    } else if (c === 10 || c === 13) {
-      break;
+    } else if (c < 0x20) {
+      if (c === 10 || c === 13) break;
+      if (c !== 9) controlCharacter(c, i);
     } else if (c > 0x7e) {
       if (c === 0x85 || c === 0x2028 || c === 0x2029) break;
+      if (c <= 0x9f || c >= 0xfffe) controlCharacter(c, i);
     } else if (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125)) {
       break; // libyaml ends plain scalars in flow collections at '?' too
     }
@@ -154,6 +187,7 @@ export function readSingleQuoted(cur: Cursor): string {
       continue;
     }
     if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', open);
+    if (isControl(c)) controlCharacter(c, i);
     i++;
   }
 }
@@ -222,7 +256,7 @@ export function readDoubleQuoted(cur: Cursor): string {
       cur.pos = i + 1;
       return src.slice(start, i);
     }
-    if (c === 92 || c === 10 || c === 13 || i >= len || (c >= 0x85 && isBreakCode(c))) break;
+    if (c === 92 || c < 0x20 || i >= len || (c >= 0x7f && (c <= 0x9f || c >= 0x2028))) break;
     i++;
   }
   let out = '';
@@ -277,6 +311,7 @@ export function readDoubleQuoted(cur: Cursor): string {
       continue;
     }
     if (i >= len) throw new ScanError('found unexpected end of stream while scanning a quoted scalar', open);
+    if (isControl(c)) controlCharacter(c, i);
     i++;
   }
 }
@@ -308,7 +343,7 @@ export function readBlockScalar(cur: Cursor, n: number): string {
   let c = src.charCodeAt(i);
   while (c === 32 || c === 9) c = src.charCodeAt(++i);
   if (c === 35) {
-    while (i < len && !isBreakCode(src.charCodeAt(i))) i++;
+    i = skipLine(src, i);
     c = src.charCodeAt(i);
   }
   if (i < len && !isBreakCode(c)) {
@@ -362,9 +397,8 @@ export function readBlockScalar(cur: Cursor, n: number): string {
     }
     leadingBlank = blank;
     trailingBreaks = '';
-    let e = i;
-    let d = first;
-    while (e < len && d !== 10 && d !== 13 && !(d >= 0x85 && isBreakCode(d))) d = src.charCodeAt(++e);
+    const e = skipLine(src, i);
+    const d = src.charCodeAt(e);
     out += src.slice(i, e);
     if (e >= len) {
       i = e;

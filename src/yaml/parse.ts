@@ -14,6 +14,7 @@
  * non-string keys become their JSON-ish text (1, true, null).
  */
 import { ReadError, Reader } from './parse-reader.js';
+import { ScanError } from './parse-scalars.js';
 import { type Value, YamlError } from './types.js';
 
 export interface ParseOptions {
@@ -37,7 +38,7 @@ export interface ParseOptions {
 const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
 
 /** Characters libyaml refuses in a stream: C0/C1 controls (but tab, LF, CR, NEL) and U+FFFE/U+FFFF. */
-const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/g;
 
 /** 1-based line and column of an offset (LF, CR LF, CR, NEL, LS and PS end lines). */
 export function lineAndColumn(src: string, pos: number): { line: number; column: number } {
@@ -59,12 +60,21 @@ function positioned(text: string, opts: ParseOptions | undefined, message: strin
   return new YamlError(message, opts?.filename, line, column);
 }
 
-function read(text: string, opts: ParseOptions | undefined, starts: number[]): Value[] {
+/**
+ * The scanners check control characters in the text they take in (comments and scalars); a
+ * syntax error elsewhere may come from one, which libyaml would have named: name it too.
+ */
+function failure(text: string, opts: ParseOptions | undefined, message: string, pos: number): YamlError {
+  CONTROL_CHARS.lastIndex = 0;
   const bad = CONTROL_CHARS.exec(text);
-  if (bad) {
+  if (bad && bad.index <= pos && !message.startsWith('control characters')) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw positioned(text, opts, `control characters are not allowed (U+${code})`, bad.index);
+    return positioned(text, opts, `control characters are not allowed (U+${code})`, bad.index);
   }
+  return positioned(text, opts, message, pos);
+}
+
+function read(text: string, opts: ParseOptions | undefined, starts: number[]): Value[] {
   const reader = new Reader(text, {
     maxAliasExpansion: opts?.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION,
     dialect: opts?.dialect ?? 'kustomize',
@@ -73,7 +83,7 @@ function read(text: string, opts: ParseOptions | undefined, starts: number[]): V
   try {
     return reader.readStream(starts);
   } catch (e) {
-    if (e instanceof ReadError) throw positioned(text, opts, e.message, e.pos);
+    if (e instanceof ReadError || e instanceof ScanError) throw failure(text, opts, e.message, e.pos);
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       throw positioned(text, opts, 'the document nests too deeply', reader.pos);
     }

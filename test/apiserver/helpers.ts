@@ -40,7 +40,11 @@ let pkiDir: string | undefined;
 
 /** One PKI per test process: openssl runs once. */
 async function sharedPki() {
-  pkiDir ??= mkdtempSync(join(tmpdir(), 'fluxion-pki-'));
+  if (pkiDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'fluxion-pki-'));
+    pkiDir = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   return ensurePki(pkiDir, 'test');
 }
 

@@ -106,3 +106,18 @@ test('core/v1 and events.k8s.io/v1 Events are one resource in two shapes', async
   const filtered = await c.req('GET', `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent('involvedObject.name=p,reason=Started')}`);
   assert.deepEqual(filtered.json.items.map((e: { metadata: { name: string } }) => e.metadata.name), ['e1']);
 });
+
+test('a Job marked to fail reports Failed after the simulated back-off', async () => {
+  await c.req('POST', '/apis/batch/v1/namespaces/default/jobs', {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'doomed', annotations: { 'fluxion.dev/simulate': 'fail' } },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+  });
+  const job = await poll('job failed', async () => {
+    const r = await c.req('GET', '/apis/batch/v1/namespaces/default/jobs/doomed');
+    return r.json.status?.conditions?.some((x: { type: string; status: string }) => x.type === 'Failed' && x.status === 'True') ? r.json : undefined;
+  });
+  assert.equal(job.status.conditions.find((x: { type: string }) => x.type === 'Failed').reason, 'BackoffLimitExceeded');
+  assert.equal(job.status.succeeded, undefined);
+});

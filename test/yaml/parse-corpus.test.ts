@@ -4,9 +4,10 @@
  *
  * The package parses with YAML 1.2 syntax and the failsafe schema (every scalar a string, its
  * style and explicit tag kept); the walk below turns its nodes into values with our own scalar
- * rules (resolve.ts: yaml.v3's typing, tested on its own in parse.test.ts) and kustomize's
- * treatment of keys, merges and empty flow values. So what is compared is the syntax: where
- * the two disagree, one of the readers splits, folds or nests differently.
+ * rules (resolve.ts: yaml.v3's typing, tested on its own in parse.test.ts) and yaml.v3's
+ * treatment of keys and merges, and our reader runs in its 'go' dialect (without kustomize's
+ * extra rewrites, tested in parse.test.ts). So what is compared is the syntax: where the two
+ * disagree, one of the readers splits, folds or nests differently.
  *
  * Known, deliberate differences (yaml.v3 / kustomize behaviour we follow) are filtered by
  * `expectedDifference` with the reason; anything else fails the test with the list.
@@ -38,35 +39,32 @@ const shortTag = (t: string): string => (t.startsWith(YAML_PREFIX) ? '!!' + t.sl
 
 class WalkError extends Error {}
 
-/** Values from the package's nodes, by kustomize's rules (see the module comment). */
-function walk(node: unknown, doc: Y.Document.Parsed, flow: boolean, depth: number): Value {
-  if (node === null || node === undefined) return flow ? '' : null;
-  if (Y.isAlias(node)) return walk(node.resolve(doc), doc, flow, depth);
+/** Values from the package's nodes, by yaml.v3's rules (see the module comment). */
+function walk(node: unknown, doc: Y.Document.Parsed): Value {
+  if (node === null || node === undefined) return null;
+  if (Y.isAlias(node)) return walk(node.resolve(doc), doc);
   if (Y.isScalar(node)) {
     const text = node.value === null ? '' : String(node.value);
     const tag = node.tag && node.tag !== '!' ? shortTag(node.tag) : undefined;
     if (tag) return resolveTagged(tag, text);
-    if (node.type === 'PLAIN') {
-      if (text === '' && flow) return '';
-      return resolvePlain(text);
-    }
+    if (node.type === 'PLAIN') return resolvePlain(text);
     return text;
   }
   if (Y.isSeq(node)) {
-    return node.items.map((it) => walk(it, doc, !!node.flow, depth + 1));
+    return node.items.map((it) => walk(it, doc));
   }
   if (Y.isMap(node)) {
     const map: ValueMap = {};
     let merge: Value | undefined;
     for (const pair of node.items) {
       const k = pair.key;
-      const v = walk(pair.value, doc, !!node.flow, depth + 1);
-      if (Y.isScalar(k) && ((k.type === 'PLAIN' && !k.tag && k.value === '<<') || k.tag === YAML_PREFIX + 'merge')) {
+      const v = walk(pair.value, doc);
+      if (Y.isScalar(k) && k.value === '<<' && ((k.type === 'PLAIN' && !k.tag) || k.tag === YAML_PREFIX + 'merge')) {
         if (merge !== undefined) throw new WalkError('duplicate merge key');
         merge = v;
         continue;
       }
-      const key = walkKey(k, doc, depth === 0);
+      const key = walkKey(k, doc);
       if (Object.hasOwn(map, key)) throw new WalkError(`duplicate key ${key}`);
       Object.defineProperty(map, key, { value: v, writable: true, enumerable: true, configurable: true });
     }
@@ -83,9 +81,9 @@ function walk(node: unknown, doc: Y.Document.Parsed, flow: boolean, depth: numbe
   throw new WalkError('unknown node');
 }
 
-function walkKey(k: unknown, doc: Y.Document.Parsed, top: boolean): string {
+function walkKey(k: unknown, doc: Y.Document.Parsed): string {
   const node = Y.isAlias(k) ? k.resolve(doc) : k;
-  if (node === null || node === undefined) throw new WalkError('null key');
+  if (node === null || node === undefined) return 'null';
   if (!Y.isScalar(node)) throw new WalkError('collection key');
   const text = node.value === null ? '' : String(node.value);
   const tag = node.tag && node.tag !== '!' ? shortTag(node.tag) : undefined;
@@ -102,8 +100,7 @@ function walkKey(k: unknown, doc: Y.Document.Parsed, top: boolean): string {
     isString = true;
   }
   if (isString) return value as string;
-  if (value === null || !top) throw new WalkError('non-string key');
-  return text;
+  return value === null ? 'null' : String(value);
 }
 
 type Outcome = { ok: true; docs: Value[] } | { ok: false; error: string };
@@ -115,7 +112,7 @@ function theirs(text: string): Outcome {
     const values: Value[] = [];
     for (const d of docs) {
       if (d.errors.length > 0) return { ok: false, error: d.errors[0]!.message.split('\n')[0]! };
-      values.push(walk(d.contents, d, false, 0));
+      values.push(walk(d.contents, d));
     }
     return { ok: true, docs: values };
   } catch (e) {
@@ -125,7 +122,7 @@ function theirs(text: string): Outcome {
 
 function ours(text: string): Outcome {
   try {
-    return { ok: true, docs: parseAllDocuments(text) };
+    return { ok: true, docs: parseAllDocuments(text, { dialect: 'go' }) };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
