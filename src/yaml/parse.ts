@@ -38,7 +38,7 @@ export interface ParseOptions {
 const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
 
 /** Characters libyaml refuses in a stream: C0/C1 controls (but tab, LF, CR, NEL) and U+FFFE/U+FFFF. */
-const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/g;
+const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
 
 /** 1-based line and column of an offset (LF, CR LF, CR, NEL, LS and PS end lines). */
 export function lineAndColumn(src: string, pos: number): { line: number; column: number } {
@@ -65,7 +65,6 @@ function positioned(text: string, opts: ParseOptions | undefined, message: strin
  * syntax error elsewhere may come from one, which libyaml would have named: name it too.
  */
 function failure(text: string, opts: ParseOptions | undefined, message: string, pos: number): YamlError {
-  CONTROL_CHARS.lastIndex = 0;
   const bad = CONTROL_CHARS.exec(text);
   if (bad && bad.index <= pos && !message.startsWith('control characters')) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
