@@ -46,6 +46,8 @@ function main(): void {
       const theirs: number[] = [];
       let same = true;
       for (let i = 0; i < runs; i++) {
+        // kubectl's kustomize is quadratic in places; the large overlay takes minutes per run there.
+        process.stderr.write(`  ${label}: run ${i + 1}/${runs}\r`);
         const a = time(process.execPath, [cli, 'kustomize', 'build', dir]);
         ours.push(a.ms);
         if (ref) {
