@@ -79,13 +79,16 @@ export async function materializeCredentials(url: string, opts: GitCredentialOpt
   const scope = urlScope(url);
 
   // One askpass script answers both git's "Username for …" and every other prompt
-  // (password, ssh key passphrase) from files beside it.
-  const askpass = await file(
-    'askpass',
-    `#!/bin/sh\ncase "$1" in\n  Username*) cat ${shellQuote(join(dir, 'username'))} ;;\n  *) cat ${shellQuote(join(dir, 'password'))} ;;\nesac\n`,
-    0o700,
-  );
-  env.GIT_ASKPASS = askpass;
+  // (password, ssh key passphrase) from files beside it. Without credentials nothing answers.
+  const needsAskpass = auth.kind === 'basic' || (auth.kind === 'ssh' && auth.password !== undefined);
+  const askpass = needsAskpass
+    ? await file(
+        'askpass',
+        `#!/bin/sh\ncase "$1" in\n  Username*) cat ${shellQuote(join(dir, 'username'))} ;;\n  *) cat ${shellQuote(join(dir, 'password'))} ;;\nesac\n`,
+        0o700,
+      )
+    : undefined;
+  if (askpass) env.GIT_ASKPASS = askpass;
 
   switch (auth.kind) {
     case 'basic':

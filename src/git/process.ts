@@ -46,7 +46,6 @@ export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_ASKPASS: 'false',
     GIT_PROTOCOL_FROM_USER: '0',
     GIT_ALLOW_PROTOCOL: 'http:https:ssh',
     ...extra,
@@ -60,15 +59,22 @@ export function scrub(text: string, secrets: readonly string[] = []): string {
   return out;
 }
 
-/** The first meaningful line of git's stderr, without git's "fatal: " / "error: " prefixes. */
+/**
+ * git's error in one line: the first "fatal:"/"error:" line (prefix dropped), preceded by
+ * what helpers such as ssh printed before it ("Host key verification failed."), without
+ * progress, hints and advice.
+ */
 export function gitMessage(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('hint:') && !/^(Cloning into|remote: (Counting|Compressing|Enumerating|Total))/.test(l));
-  const fatal = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? '';
-  return fatal.replace(/^(fatal|error):\s*/, '');
+    .filter((l) => l !== '' && !NOISE.test(l));
+  const i = lines.findIndex((l) => /^(fatal|error):/.test(l));
+  if (i < 0) return lines[lines.length - 1] ?? '';
+  return [...lines.slice(0, i), lines[i]!.replace(/^(fatal|error):\s*/, '')].join(' ');
 }
+
+const NOISE = /^(hint:|warning:|Warning: Permanently added|Cloning into|remote: (Counting|Compressing|Enumerating|Total)|Please make sure you have|and the repository exists)/;
 
 export function runGit(args: string[], opts: GitProcessOptions = {}): Promise<GitOutput> {
   const timeoutMs = opts.timeoutMs ?? 60_000;

@@ -12,7 +12,7 @@ import { goFields } from './gofields.js';
 import type { FieldSpec } from './fieldspec.js';
 import { generateConfigMap, generateSecret } from './generators/generate.js';
 import { KUSTOMIZATION_FILE_NAMES, type Kustomization, readKustomization } from './kustomization.js';
-import type { Loader } from './loader.js';
+import { type Loader, isRemoteUrl } from './loader.js';
 import { runPluginConfigs } from './plugins.js';
 import { ResMap } from './resmap.js';
 import { type OriginRef, Resource } from './resource.js';
@@ -118,32 +118,21 @@ export class Target {
     return out;
   }
 
+  /** Each entry is a file of objects, a kustomization directory, or a remote file or base. */
   private accumulateResources(acc: Accumulator, paths: string[]): void {
     for (const p of paths) {
-      let fileErr: unknown;
-      const isDir = this.loader.isDir(p) || /^(https?|git|ssh):\/\/|^git@|^github\.com\//.test(p) && !/\.(ya?ml|json)$/.test(p);
-      if (!isDir) {
-        try {
-          const resources = this.resourcesFromFile(p);
-          try {
-            acc.resources.appendAll(resources);
-          } catch (e) {
-            throw wrapError(`accumulating resources from '${p}'`, e);
-          }
-          continue;
-        } catch (e) {
-          if (e instanceof KustomizeError && /may not add resource|MalformedYAML|line \d+/.test(e.message)) throw wrapError('accumulating resources', e);
-          fileErr = e;
-        }
-      }
       try {
-        this.accumulateDirectory(acc, p, false);
+        if (isRemoteUrl(p) ? /\.(ya?ml|json)$/.test(p.replace(/\?.*$/, '')) : !this.loader.isDir(p)) {
+          acc.resources.appendAll(this.resourcesFromFile(p));
+        } else {
+          this.accumulateDirectory(acc, p, false);
+        }
       } catch (e) {
-        const prefix = fileErr ? `accumulation err='accumulating resources from '${p}': ${(fileErr as Error).message}'` : `accumulating resources from '${p}'`;
-        throw wrapError('accumulating resources', wrapError(prefix, e));
+        throw wrapError('accumulating resources', wrapError(`accumulating resources from '${p}'`, e));
       }
     }
   }
+
 
   private accumulateDirectory(acc: Accumulator, p: string, isComponent: boolean): void {
     const child = this.loader.child(p);

@@ -82,21 +82,25 @@ function afterBreak(src: string, i: number): number {
  * (':' before a blank), at " #", and in flow context at , ? [ ] { }. Sets cur.pos to the stop
  * and returns the end of the text with trailing blanks trimmed.
  */
-// What ends a line of a plain scalar (see scanPlainLine): a regular expression finds it much
-// faster than a loop over the characters, and without waiting for the JIT.
-const PLAIN_STOP = /:(?=[ \t\r\n\x85\u2028\u2029]|$)|[ \t]#|[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]/g;
-const FLOW_PLAIN_STOP = /:(?=[ \t\r\n\x85\u2028\u2029]|$)|[ \t]#|[,?[\]{}\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]/g;
-
 export function scanPlainLine(cur: Cursor, i: number, flow: boolean): number {
   const src = cur.src;
-  const re = flow ? FLOW_PLAIN_STOP : PLAIN_STOP;
-  re.lastIndex = i;
-  if (re.test(src)) {
-    i = re.lastIndex - 1;
+  const len = src.length;
+  for (; i < len; i++) {
     const c = src.charCodeAt(i);
-    if (c !== 58 && c !== 35 && !isBreakCode(c) && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c >= 0xfffe)) controlCharacter(c, i);
-  } else {
-    i = src.length;
+    if (c === 58) {
+      if (isBlankz(src, i + 1)) break;
+    } else if (c === 35) {
+      const p = src.charCodeAt(i - 1);
+      if (p === 32 || p === 9) break;
+    } else if (c < 0x20) {
+      if (c === 10 || c === 13) break;
+      if (c !== 9) controlCharacter(c, i);
+    } else if (c > 0x7e) {
+      if (c === 0x85 || c === 0x2028 || c === 0x2029) break;
+      if (c <= 0x9f || c >= 0xfffe) controlCharacter(c, i);
+    } else if (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125)) {
+      break; // libyaml ends plain scalars in flow collections at '?' too
+    }
   }
   cur.pos = i;
   let e = i;
