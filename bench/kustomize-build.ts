@@ -40,8 +40,10 @@ function main(): void {
   } else {
     console.log(`note: ../shared is absent, so only the generated overlay is measured`);
   }
+  // `-- --only kyverno` measures just the cases whose label contains the word.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   try {
-    for (const [label, dir] of cases) {
+    for (const [label, dir] of cases.filter(([l]) => !only || l.includes(only))) {
       const ours: number[] = [];
       const theirs: number[] = [];
       let same = true;

@@ -1,7 +1,9 @@
 /** `fluxion kustomize build`: kustomize v5.5's build, in-process. */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadRestrictor } from '../kustomize/loader.js';
+import type { ValueMap } from '../yaml/types.js';
 
 export function registerKustomize(program: Command): void {
   const kustomize = program.command('kustomize').description('build and edit kustomizations');
@@ -20,15 +22,31 @@ export function registerKustomize(program: Command): void {
         throw new Error(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${opts.loadRestrictor}'`);
       }
       const remote = opts.remoteBases ? remoteFetcher() : undefined;
-      let result: { yaml: string; warnings: string[] };
+      let result: { yaml: string; warnings: string[]; objects: ValueMap[] };
       try {
         result = buildYaml(dir, { loadRestrictor: opts.loadRestrictor as LoadRestrictor, remote });
       } finally {
         remote?.cleanup();
       }
-      const { yaml, warnings } = result;
+      const { yaml, warnings, objects } = result;
       for (const w of warnings) process.stderr.write(`${w}\n`);
-      if (opts.output) writeFileSync(opts.output, yaml);
+      if (opts.output && isDirectory(opts.output)) {
+        // As kustomize: one file per resource, named group_version_kind_name.yaml in lower case.
+        const { emitYaml } = await import('../yaml/emit.js');
+        for (const obj of objects) {
+          const meta = (obj.metadata ?? {}) as { name?: string };
+          const name = `${String(obj.apiVersion ?? '').replace('/', '_')}_${String(obj.kind ?? '')}_${meta.name ?? ''}`.toLowerCase();
+          writeFileSync(join(opts.output, `${name}.yaml`), emitYaml(obj));
+        }
+      } else if (opts.output) writeFileSync(opts.output, yaml);
       else process.stdout.write(yaml);
     });
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerKustomize } from './kustomize.js';
 import { registerCluster } from './cluster.js';
+import { registerInstall } from './install.js';
 import { VERSION } from './version.js';
 
 export function makeProgram(): Command {
@@ -18,6 +19,7 @@ export function makeProgram(): Command {
     });
   registerKustomize(program);
   registerCluster(program);
+  registerInstall(program);
   return program;
 }
 

@@ -56,7 +56,7 @@ export function build(dir: string, options: BuildOptions = {}): BuildResult {
 }
 
 /** The build printed as kustomize prints it. */
-export function buildYaml(dir: string, options: BuildOptions = {}): { yaml: string; warnings: string[] } {
+export function buildYaml(dir: string, options: BuildOptions = {}): { yaml: string; warnings: string[]; objects: ValueMap[] } {
   const result = build(dir, options);
-  return { yaml: emitYamlStream(result.objects), warnings: result.warnings };
+  return { yaml: emitYamlStream(result.objects), warnings: result.warnings, objects: result.objects };
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -36,6 +36,23 @@ test('prints deprecation warnings on stderr and writes -o files', () => {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /# Warning: 'commonLabels' is deprecated/);
     assert.equal(readFileSync(out, 'utf8'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n  name: c\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('-o DIR writes one file per resource, named as kustomize names them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fluxion-cli-out-'));
+  try {
+    const r = fluxion('kustomize', 'build', 'examples/podinfo/overlays/production', '-o', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(dir).sort(), [
+      'apps_v1_deployment_prod-podinfo.yaml',
+      'autoscaling_v2_horizontalpodautoscaler_prod-podinfo.yaml',
+      'v1_configmap_prod-podinfo-config-576g6t6b6t.yaml',
+      'v1_service_prod-podinfo.yaml',
+    ]);
+    assert.match(readFileSync(join(dir, 'v1_service_prod-podinfo.yaml'), 'utf8'), /^apiVersion: v1\nkind: Service\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
