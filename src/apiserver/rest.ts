@@ -30,7 +30,8 @@ import { applyBuiltinDefaults } from './defaults.js';
 import { nameRuleFor, validateMetadata, validateName } from './metadata.js';
 import { admitService, validateBuiltinCreate, validateBuiltinUpdate } from './admission.js';
 import { apply as serverSideApply, updateManagedFields, valuesEqual, type TypeContext } from './ssa.js';
-import { strategicMergePatch } from './smp.js';
+import { apiServerStrategicMerge } from '../patch/apiserver-strategic-merge.js';
+import { PatchError } from '../patch/errors.js';
 import { jsonPatch, mergePatch } from './jsonpatch.js';
 import { defaultCrd, validateCrd } from './crd.js';
 import { labelsOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from './selectors.js';
@@ -538,7 +539,11 @@ export class ResourceApi {
         break;
       case 'application/strategic-merge-patch+json':
         if (!t.builtin) throw unsupportedMediaType(contentType, ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
-        patched = strategicMergePatch(old, body, t.schema, t.resolve);
+        try {
+          patched = apiServerStrategicMerge(old, body, t.schema, t.resolve);
+        } catch (e) {
+          throw e instanceof PatchError ? badRequest(e.message) : e;
+        }
         break;
       default:
         throw unsupportedMediaType(contentType, PATCH_TYPES);

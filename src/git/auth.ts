@@ -107,7 +107,7 @@ export async function materializeCredentials(url: string, opts: GitCredentialOpt
       if (auth.password !== undefined) {
         await file('password', auth.password);
         secrets.push(auth.password);
-        env.SSH_ASKPASS = askpass;
+        env.SSH_ASKPASS = askpass!;
         env.SSH_ASKPASS_REQUIRE = 'force';
         env.DISPLAY = env.DISPLAY ?? ':0';
       }

@@ -16,10 +16,16 @@
  *    and anything beyond U+FFFF); the others go out double-quoted, which is exact.
  *    Long lines are also wrapped at 80 columns; that only matters inside more-indented lines
  *    of folded scalars and is not modelled (the column depends on the nesting depth).
- *    And when such a scalar needs the keep indicator ('+': it ends with an empty line) and is
- *    the document's last node with only comments after it, the comments become a foot comment
- *    that the emitter writes after an empty line, which the scalar takes in when read back.
- * 2. JSON re-read: Go's JSON leaves U+007F-U+009F, U+FFFE and U+FFFF raw, and the YAML reader
+ *    kustomize rebuilds a resource's metadata.annotations first (as literal scalars), so
+ *    annotation values keep what was read.
+ * 2. When a block scalar needs the keep indicator ('+': it ends with an empty line) and is
+ *    the document's last node with only comments after it, the comments become a foot
+ *    comment that the emitter writes after an empty line, which the scalar takes in.
+ * 3. Inside flow collections the emitter cannot write an empty scalar, or one with ':', as a
+ *    plain scalar, so it quotes it and the value reads back as a string: an empty value
+ *    becomes "" (null in block context), a timestamp with a time keeps its text. The reader
+ *    applies this where the scalar is read (parse-reader.ts, asRewrittenInFlow).
+ * 4. JSON re-read: Go's JSON leaves U+007F-U+009F, U+FFFE and U+FFFF raw, and the YAML reader
  *    that takes the JSON back refuses them ("control characters are not allowed"), except
  *    U+0085 (NEL), which it takes for a line break and folds like one in a double-quoted
  *    scalar: one NEL (with the spaces around it) becomes a space, n NELs n-1 line feeds.
@@ -33,7 +39,7 @@ export class KustomizeValueError extends Error {}
 export const JSON_REREAD_CHARS = /[\x7f-\x9f\ufffe\uffff]/;
 const REFUSED = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;
 
-/** A string value after kustomize's JSON re-read (see 2 above). */
+/** A string value after kustomize's JSON re-read (see 4 above). */
 export function jsonReread(value: string): string {
   if (REFUSED.test(value)) throw new KustomizeValueError('control characters are not allowed (kustomize re-reads values from JSON)');
   return value.replace(/ *\u0085(?: *\u0085)* */g, (run) => {
@@ -82,7 +88,7 @@ function hints(value: string): string {
 
 /**
  * True when yaml.v3 would write the value as a block scalar with the keep indicator, so that
- * a foot comment written after it adds a line break (see 1 above).
+ * a foot comment written after it adds a line break (see 2 above).
  */
 export function keepsFootCommentBreak(value: string): boolean {
   return blockAllowed(value) && hints(value).endsWith('+');

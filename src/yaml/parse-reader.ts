@@ -20,22 +20,12 @@ import type { Value, ValueMap } from './types.js';
 // Local copies of the imports used on every scalar: under a CommonJS transform (tsx) each
 // access to an imported binding is a getter call, which shows in the profile.
 const { isDocMarker, isBlankz, readBlockScalar, readDoubleQuoted, readSingleQuoted, scanPlainLine, ScanError, skipLine, takeRereadFlag } = scalars;
-const { resolvePlain, resolved, resolveTagged, TAG_BINARY, TAG_MERGE, TAG_STR, TAG_TIMESTAMP } = res;
+const { resolvePlain, resolved, resolveTagged, TAG_BINARY, TAG_MERGE, TAG_NULL, TAG_STR, TAG_TIMESTAMP } = res;
 
 export interface ReaderOptions {
   maxAliasExpansion: number;
   dialect: 'kustomize' | 'go';
   uniqueKeys: boolean;
-}
-
-/** A failure at a source offset; parse.ts turns it into a YamlError with line and column. */
-export class ReadError extends Error {
-  constructor(
-    message: string,
-    readonly pos: number,
-  ) {
-    super(message);
-  }
 }
 
 // Where a block node starts: after which indicator.
@@ -136,7 +126,6 @@ export class Reader {
   private docMarker = false;
   private streamStart = 0;
   private depth = 0;
-  private flowDepth = 0;
   private anchors = new Map<string, Value>();
   /** Source text of anchored untagged plain scalars (kustomize re-reads them in flow collections). */
   private anchorText = new Map<string, string>();
@@ -148,11 +137,11 @@ export class Reader {
   private kind = K_PLAIN;
   private raw = ''; // plain: the text; quoted: the value
   private aliasValue: Value = null;
-  private nodeStart = 0;
   private propAnchor: string | undefined;
   private propTag: string | undefined;
   private aliasKey = false; // the last key read was an alias (go dialect)
   private at = AT_OTHER; // where the node being read sits (AT_*)
+  private scalarTag = TAG_STR; // the tag of the last scalar made (for explicit keys)
   private flowAnchor: string | undefined; // properties of the last flowNode
   private flowTag: string | undefined;
 
@@ -167,7 +156,7 @@ export class Reader {
   }
 
   private fail(message: string, pos: number): never {
-    throw new ReadError(message, pos);
+    throw new ScanError(message, pos);
   }
 
   // ---------------------------------------------------------------- stream and documents
@@ -481,6 +470,12 @@ export class Reader {
       const text = this.blockScalar(n);
       return this.scalarValue(K_QUOTED, text, anchor, tag, start);
     }
+    if (c === 58 && isBlankz(src, start + 1) && !atLineStart && compact && (anchor !== undefined || tag !== undefined)) {
+      // "- &a : v": the properties are an empty key's
+      const key = this.keyOf(null, K_EMPTY, anchor, tag, start, this.depth === 0);
+      this.pos++;
+      return this.blockMap(col, key, start);
+    }
 
     // Properties on this line belong to what follows: a key, if one follows, else the node.
     let kAnchor: string | undefined;
@@ -495,6 +490,12 @@ export class Reader {
         return this.nodeBelow(n, ctx, kAnchor ?? anchor, kTag ?? tag);
       }
       const e = src.charCodeAt(this.pos);
+      if (e === 58 && isBlankz(src, this.pos + 1) && compact) {
+        // "&a: v": an empty key with properties (kustomize reads it as "")
+        const key = this.keyOf(null, K_EMPTY, kAnchor, kTag, start, this.depth === 0);
+        this.pos++;
+        return this.withAnchor(this.blockMap(col, key, start), anchor);
+      }
       if ((e === 45 || e === 63) && isBlankz(src, this.pos + 1)) this.fail('block collections cannot start after properties on the same line', this.pos);
       if (e === 124 || e === 62) {
         const text = this.blockScalar(n);
@@ -542,7 +543,7 @@ export class Reader {
       if (this.kustomize && this.at !== AT_ANNOTATION) text = blockRoundTrip(text, literal);
     } catch (e) {
       if (e instanceof KustomizeValueError) this.fail(e.message, start);
-      throw this.scanFailure(e);
+      throw e;
     }
     // the reader is at the first non-space of the line that ended the scalar
     const src = this.src;
@@ -709,6 +710,12 @@ export class Reader {
       this.readProps(false);
       anchor = this.propAnchor;
       tag = this.propTag;
+      if (src.charCodeAt(this.pos) === 58 && isBlankz(src, this.pos + 1)) {
+        // "&a: v": an empty key with properties
+        const key = this.keyOf(null, K_EMPTY, anchor, tag, keyStart, this.depth === 1);
+        this.pos++;
+        return key;
+      }
     }
     const value = this.readInline(false);
     if (this.kind === K_ALIAS && (anchor !== undefined || tag !== undefined)) this.aliasWithProps(keyStart);
@@ -827,37 +834,34 @@ export class Reader {
   private readInline(flow: boolean): Value {
     const src = this.src;
     const start = this.pos;
-    this.nodeStart = start;
     const c = src.charCodeAt(start);
-    try {
-      switch (c) {
-        case 34:
-          this.kind = K_QUOTED;
-          this.raw = readDoubleQuoted(this);
-          return this.raw;
-        case 39:
-          this.kind = K_QUOTED;
-          this.raw = readSingleQuoted(this);
-          return this.raw;
-        case 91: {
-          const v = this.flowSeq();
-          this.kind = K_FLOW;
-          return v;
-        }
-        case 123: {
-          const v = this.flowMap();
-          this.kind = K_FLOW;
-          return v;
-        }
-        case 42: {
-          this.kind = K_ALIAS;
-          const name = this.readName('alias');
-          this.raw = name;
-          return (this.aliasValue = this.deref(name, start));
-        }
+    switch (c) {
+      case 34:
+        this.kind = K_QUOTED;
+        this.raw = readDoubleQuoted(this);
+        return this.raw;
+      case 39:
+        this.kind = K_QUOTED;
+        this.raw = readSingleQuoted(this);
+        return this.raw;
+      case 91: {
+        const v = this.flowSeq();
+        this.kind = K_FLOW;
+        return v;
       }
-    } catch (e) {
-      throw this.scanFailure(e);
+      case 123: {
+        const v = this.flowMap();
+        this.kind = K_FLOW;
+        return v;
+      }
+      case 42: {
+        this.kind = K_ALIAS;
+        const name = this.readName('alias');
+        this.raw = name;
+        const v = this.deref(name, start);
+        this.scalarTag = typeof v === 'string' ? TAG_STR : TAG_NULL;
+        return (this.aliasValue = v);
+      }
     }
     // a plain scalar: not an indicator, except "-", "?", ":" before a non-blank (in flow
     // collections "?" and ":" are always indicators)
@@ -874,11 +878,6 @@ export class Reader {
 
   private aliasWithProps(pos: number): never {
     this.fail('did not find expected node content (an alias cannot have an anchor or a tag)', pos);
-  }
-
-  private scanFailure(e: unknown): unknown {
-    if (e instanceof ScanError) return new ReadError(e.message, e.pos);
-    return e;
   }
 
   // ---------------------------------------------------------------- flow collections
@@ -975,7 +974,6 @@ export class Reader {
     const open = this.pos;
     const arr: Value[] = [];
     this.depth++;
-    this.flowDepth++;
     const at = this.at;
     this.at = AT_OTHER;
     this.pos++;
@@ -1024,7 +1022,6 @@ export class Reader {
     }
     this.at = at;
     this.depth--;
-    this.flowDepth--;
     return arr;
   }
 
@@ -1080,7 +1077,6 @@ export class Reader {
     const map: ValueMap = {};
     const top = this.depth === 0;
     this.depth++;
-    this.flowDepth++;
     const at = this.at;
     this.pos++;
     let merge: Value | undefined;
@@ -1124,7 +1120,6 @@ export class Reader {
     }
     this.at = at;
     this.depth--;
-    this.flowDepth--;
     if (merge !== undefined) this.applyMerge(map, merge, mergePos);
     return map;
   }
@@ -1136,6 +1131,7 @@ export class Reader {
     let v: Value;
     if (tag !== undefined) v = this.tagged(tag, '', this.pos);
     else v = inFlow && this.kustomize ? '' : null;
+    this.scalarTag = tag ?? (v === '' ? TAG_STR : ''); // '': an empty plain scalar
     if (anchor !== undefined) {
       // the anchored node is an empty plain scalar: null wherever an alias puts it in block context
       this.anchors.set(anchor, tag === undefined ? null : v);
@@ -1170,10 +1166,12 @@ export class Reader {
   private scalarValue(kind: number, text: string, anchor: string | undefined, tag: string | undefined, pos: number): Value {
     let v: Value;
     if (kind === K_QUOTED && takeRereadFlag() && this.kustomize) text = this.reread(text, pos);
+    this.scalarTag = tag ?? TAG_STR;
     if (tag !== undefined) v = this.tagged(tag, text, pos);
     else if (kind === K_PLAIN) {
       try {
         v = resolvePlain(text);
+        this.scalarTag = resolved.tag;
       } catch (e) {
         if (e instanceof TimestampRangeError) this.fail(e.message, pos);
         throw e;
@@ -1206,9 +1204,11 @@ export class Reader {
     return v;
   }
 
-  /** The key of an explicit "? key" entry. */
+  /** The key of an explicit "? key" entry (v was the last node read). */
   private explicitKey(v: Value, pos: number): Key {
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string' && this.scalarTag === TAG_STR) return v === '<<' && this.kustomize ? DROP : v;
+    // an empty key: kustomize's round trip quotes it, so it reads as ""
+    if (v === null && this.scalarTag === '' && this.kustomize) return '';
     if (v !== null && typeof v === 'object') this.fail('invalid map key: a mapping or sequence cannot be a key', pos);
     return this.nonStringKey(v, String(v), pos, this.depth === 1);
   }
@@ -1248,7 +1248,7 @@ export class Reader {
       text = String(key);
       isString = typeof key === 'string';
     } else if (kind === K_EMPTY) {
-      // only flow collections have empty keys ("{? : x}"); kustomize reads them as ""
+      // an empty key ("{? : x}", "&a: x"): kustomize's round trip quotes it, so it reads as ""
       key = tag !== undefined ? this.tagged(tag, '', pos) : this.kustomize ? '' : null;
       text = '';
       isString = tag === TAG_STR || (tag === undefined && this.kustomize);
@@ -1294,7 +1294,7 @@ export class Reader {
     if (!this.kustomize) return key === null ? 'null' : typeof key === 'string' ? key : String(key);
     if (key === null) this.fail('a null mapping key cannot be written as JSON', pos);
     if (top) return text;
-    this.fail(`non-string mapping key ${text} (kustomize cannot write a map with non-string keys as JSON; quote the key)`, pos);
+    this.fail(`non-string mapping key ${text === '' ? '(empty)' : text} (kustomize cannot write a map with non-string keys as JSON; quote the key)`, pos);
   }
 
   private setEntry(map: ValueMap, key: string, value: Value, pos: number): void {

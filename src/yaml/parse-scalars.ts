@@ -2,7 +2,8 @@
  * Scanners for the scalar styles: one line of a plain scalar, single- and double-quoted
  * scalars (escapes and line folding) and literal/folded block scalars (chomping, explicit and
  * detected indentation). They work on the source string with indices and slices; the reader
- * owns the cursor and turns ScanError into a positioned YamlError.
+ * owns the cursor, and parse.ts turns ScanError (which the reader throws too) into a
+ * positioned YamlError.
  *
  * Line breaks are LF, CR LF and a lone CR (kustomize rewrites CR LF first; libyaml takes a lone
  * CR as a break); each becomes "\n" in values. Where libyaml differs from the YAML 1.2 text we
@@ -17,7 +18,7 @@ export interface Cursor {
   lineStart: number;
 }
 
-/** A scan failure at a source offset. */
+/** A reading failure at a source offset (parse.ts adds the line and column). */
 export class ScanError extends Error {
   constructor(
     message: string,
@@ -162,6 +163,25 @@ function trimEnd(src: string, start: number, i: number): number {
 /** A single-quoted scalar; cur.pos is at the opening quote and ends after the closing one. */
 export function readSingleQuoted(cur: Cursor): string {
   const src = cur.src;
+  const start = cur.pos + 1;
+  const end = src.indexOf("'", start);
+  // fast path: one line, no '' escape
+  if (end >= 0 && src.charCodeAt(end + 1) !== 39) {
+    let i = start;
+    for (; i < end; i++) {
+      const c = src.charCodeAt(i);
+      if (c < 0x20 || (c >= 0x7f && (c <= 0x9f || c >= 0x2028))) break;
+    }
+    if (i === end) {
+      cur.pos = end + 1;
+      return src.slice(start, end);
+    }
+  }
+  return readSingleQuotedSlow(cur);
+}
+
+function readSingleQuotedSlow(cur: Cursor): string {
+  const src = cur.src;
   const len = src.length;
   const open = cur.pos;
   let i = open + 1;
@@ -259,6 +279,13 @@ export function readDoubleQuoted(cur: Cursor): string {
     if (c === 92 || c < 0x20 || i >= len || (c >= 0x7f && (c <= 0x9f || c >= 0x2028))) break;
     i++;
   }
+  return readDoubleQuotedSlow(cur, start, i);
+}
+
+function readDoubleQuotedSlow(cur: Cursor, start: number, i: number): string {
+  const src = cur.src;
+  const len = src.length;
+  const open = start - 1;
   let out = '';
   for (;;) {
     const c = src.charCodeAt(i);

@@ -1,19 +1,23 @@
 /**
  * Reading YAML into plain values, the way kustomize v5.5 sees a file: gopkg.in/yaml.v3's
- * syntax and its decoding into interface{} (see resolve.ts for how scalars are typed), behind
- * kyaml's reader. This is the build's hot path, so it is a hand-written single-pass reader
- * (parse-reader.ts) rather than a general YAML library.
+ * syntax (libyaml's rules, including where they differ from the YAML 1.2 text) and its
+ * decoding into interface{} (resolve.ts: how scalars are typed), behind kyaml's reader.
+ * This is the build's hot path, so it is a hand-written single-pass reader (parse-reader.ts)
+ * rather than a general YAML library.
  *
  * The 'kustomize' dialect (the default) adds what kustomize itself does around yaml.v3:
- * - a line starting with "---" must be a separator with at most a comment after it
- *   ("invalid document separator"); text after "..." up to the next "---" is not read;
- * - an empty value inside a flow collection ("{a: }", "[b: ]", "{c}") reads as "";
+ * - it splits the stream at lines starting with "---" first: such a line may only carry a
+ *   comment ("invalid document separator"), a directive is a document of its own (an error),
+ *   and text after "..." up to the next "---" is never read;
  * - mapping keys must be strings, except at a document's top level where a non-string key
- *   keeps its source text ("1: x" is {"1": x}); kustomize cannot write the others as JSON.
- * The 'go' dialect is plain yaml.v3 + JSON: separators follow YAML, empty values are null and
- * non-string keys become their JSON-ish text (1, true, null).
+ *   keeps its source text ("1: x" is {"1": x}); kustomize cannot write the others as JSON;
+ *   a string key "<<" is dropped, and "!!merge" merges whatever the key says (kyaml);
+ * - the emit-and-read round trips of parse-kustomize.ts: empty values inside flow
+ *   collections read as "", folded scalars as yaml.v3's emitter garbles them, and so on.
+ * The 'go' dialect is plain yaml.v3 + JSON: separators and directives follow YAML, values are
+ * what yaml.v3 decodes, and non-string keys become their text (1, true, null).
  */
-import { ReadError, Reader } from './parse-reader.js';
+import { Reader } from './parse-reader.js';
 import { ScanError } from './parse-scalars.js';
 import { type Value, YamlError } from './types.js';
 
@@ -82,7 +86,7 @@ function read(text: string, opts: ParseOptions | undefined, starts: number[]): V
   try {
     return reader.readStream(starts);
   } catch (e) {
-    if (e instanceof ReadError || e instanceof ScanError) throw failure(text, opts, e.message, e.pos);
+    if (e instanceof ScanError) throw failure(text, opts, e.message, e.pos);
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       throw positioned(text, opts, 'the document nests too deeply', reader.pos);
     }

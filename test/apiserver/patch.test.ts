@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubeDefinitions, resolveKubeSchema } from '../../src/schema/kube/index.js';
-import { strategicMergePatch } from '../../src/apiserver/smp.js';
+import { apiServerStrategicMerge as strategicMergePatch } from '../../src/patch/apiserver-strategic-merge.js';
 import { jsonPatch, mergePatch } from '../../src/apiserver/jsonpatch.js';
 import type { ValueMap } from '../../src/yaml/types.js';
 

@@ -54,6 +54,13 @@ test('empty values are null in block context', () => {
 test('explicit keys', () => {
   assert.deepEqual(one('? a\n: b\n? c\n'), { a: 'b', c: null });
   assert.deepEqual(one('? |\n  block key\n: v\n'), { 'block key\n': 'v' });
+  assert.deepEqual(one('? !!str 1\n: a\n? "<<"\n: b\n'), { '1': 'a' });
+  fails('x:\n  ? !custom\n  : v\n', /non-string mapping key/, 2, 3);
+  // an empty key is "" to kustomize (its emitter quotes it), null to yaml.v3
+  assert.deepEqual(one('&u: q\nb:\n- &k : v\n- ? \n  : w\n'), { '': 'q', b: [{ '': 'v' }, { '': 'w' }] });
+  assert.deepEqual(one('b:\n- &k : v\n', go), { b: [{ null: 'v' }] });
+  fails('&u: q\n? \n: w\n', /mapping key "" already defined/, 2, 1);
+  fails('x:\n  ? 2001-12-14\n  : v\n', /non-string mapping key/);
   fails('? [a]\n: x\n', /invalid map key/, 1, 1);
   fails('? - a\n: x\n', /invalid map key/, 1, 1);
 });
@@ -300,7 +307,7 @@ test('merge keys: explicit keys win, then earlier sources; kyaml\'s rules for "<
     },
   );
   assert.deepEqual(one('m: {<<: {a: 1}, b: 2}\nn: [<<: {a: 1}]\no:\n  !!merge x: {a: 1}\n"<<": gone\nx: <<\n'), { m: { a: 1, b: 2 }, n: [{ a: 1 }], o: { a: 1, x: { a: 1 } }, x: '<<' });
-  assert.deepEqual(one("'<<': {a: 1}\n", go), { '<<': { a: 1 } });
+  assert.deepEqual(one("'<<': {a: 1}\nb:\n  !!merge x: {a: 1}\n", go), { '<<': { a: 1 }, b: { x: { a: 1 } } });
   fails('b: &b {x: 1}\nm:\n  <<: *b\n  <<: *b\n', /duplicate merge key/, 4, 3);
   fails('s: &s hello\nm:\n  <<: *s\n', /map merge requires map or sequence of maps/);
   fails('m:\n  <<: [[{a: 1}]]\n', /nested sequence/);

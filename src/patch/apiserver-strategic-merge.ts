@@ -6,14 +6,31 @@
  * `$patch: replace|delete|merge`, `$retainKeys`, `$setElementOrder/<list>` and
  * `$deleteFromPrimitiveList/<list>`.
  *
- * This differs from kustomize's strategic merge in src/patch (kyaml's merge2: patch
- * elements first, no ordering or delete-from-list directives), which is why the server
- * has its own.
+ * This differs from kustomize's strategic merge in strategic-merge.ts (kyaml's merge2: patch
+ * elements first, no ordering or delete-from-list directives); both live here so that the
+ * local cluster and the build share one place for patch semantics. Failures throw PatchError.
  */
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
-import type { OpenApiSchema } from '../schema/kube/index.js';
-import { badRequest } from './errors.js';
-import { valuesEqual } from './ssa.js';
+import { PatchError } from './errors.js';
+import { deepEqual } from './values.js';
+
+/** Equality where an absent value equals only another absent one. */
+function valuesEqual(a: Value | undefined, b: Value | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : deepEqual(a, b);
+}
+
+/** The part of an OpenAPI schema node the API server's merge reads. */
+export interface OpenApiSchema {
+  properties?: Record<string, OpenApiSchema>;
+  additionalProperties?: OpenApiSchema | boolean;
+  items?: OpenApiSchema;
+  'x-kubernetes-patch-merge-key'?: string;
+  'x-kubernetes-patch-strategy'?: string;
+}
+
+function badRequest(message: string): PatchError {
+  return new PatchError(message);
+}
 
 type Resolve = (s: OpenApiSchema) => OpenApiSchema;
 
@@ -47,7 +64,9 @@ function itemsOf(schema: OpenApiSchema | undefined, resolve: Resolve): OpenApiSc
 }
 
 /** Applies a strategic merge patch to `original`; neither input is modified. */
-export function strategicMergePatch(original: ValueMap, patch: Value, schema: OpenApiSchema | undefined, resolve: Resolve): ValueMap {
+export function apiServerStrategicMerge<S extends OpenApiSchema>(original: ValueMap, patch: Value, schema: S | undefined, resolveSchema: (s: S) => S): ValueMap {
+  // The walk only reads the merge facts, which every S carries.
+  const resolve = resolveSchema as unknown as Resolve;
   if (!isMap(patch)) throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
   const out = mergeMap(original, patch, schema, resolve);
   return out ?? {};
