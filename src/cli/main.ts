@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerKustomize } from './kustomize.js';
 import { registerCluster } from './cluster.js';
 import { registerInstall } from './install.js';
+import { registerControllers } from './controllers.js';
 import { VERSION } from './version.js';
 
 export function makeProgram(): Command {
@@ -20,6 +21,7 @@ export function makeProgram(): Command {
   registerKustomize(program);
   registerCluster(program);
   registerInstall(program);
+  registerControllers(program);
   return program;
 }
 

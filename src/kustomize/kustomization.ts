@@ -217,13 +217,24 @@ const LABEL_FIELDS = ['pairs', 'includeSelectors', 'includeTemplates', 'fields']
 const OPTION_FIELDS = ['labels', 'annotations', 'disableNameSuffixHash', 'immutable'];
 const GENERATOR_FIELDS = ['name', 'namespace', 'behavior', 'literals', 'files', 'envs', 'env', 'options', 'type'];
 
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+
+/** A boolean as kustomize reads its own file (sigs.k8s.io/yaml, YAML 1.1): `yes` and `on` are true too. */
+export function yaml11Bool(v: Value | undefined): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && YAML11_TRUE.has(v)) return true;
+  if (typeof v === 'string' && YAML11_FALSE.has(v)) return false;
+  return undefined;
+}
+
 function readLabel(v: Value, field: string, file: string): Label {
   if (!isMap(v)) throw fieldError(file, field, 'must be a mapping');
   v = goFields(v, LABEL_FIELDS);
   return {
     pairs: stringMap(v.pairs, `${field}.pairs`, file),
-    includeSelectors: v.includeSelectors === true,
-    includeTemplates: v.includeTemplates === true,
+    includeSelectors: yaml11Bool(v.includeSelectors) === true,
+    includeTemplates: yaml11Bool(v.includeTemplates) === true,
     fields: Array.isArray(v.fields) ? v.fields : [],
   };
 }
@@ -234,8 +245,8 @@ function readGeneratorOptions(v: Value, field: string, file: string): GeneratorO
   return {
     labels: v.labels == null ? undefined : stringMap(v.labels, `${field}.labels`, file),
     annotations: v.annotations == null ? undefined : stringMap(v.annotations, `${field}.annotations`, file),
-    disableNameSuffixHash: v.disableNameSuffixHash === true ? true : v.disableNameSuffixHash === false ? false : undefined,
-    immutable: v.immutable === true ? true : undefined,
+    disableNameSuffixHash: yaml11Bool(v.disableNameSuffixHash),
+    immutable: yaml11Bool(v.immutable) === true ? true : undefined,
   };
 }
 

@@ -9,7 +9,7 @@ export function reconcileRequest(obj: KubeObject): string | undefined {
 }
 
 /** Copies the request annotation's value to status.lastHandledReconcileAt (if any). */
-export function recordReconcileRequest(obj: KubeObject & { status?: Record<string, unknown> }): void {
+export function recordReconcileRequest(obj: KubeObject & { status?: { lastHandledReconcileAt?: string } }): void {
   const v = reconcileRequest(obj);
   if (v === undefined) return;
   obj.status ??= {};

@@ -21,7 +21,7 @@ export interface Condition {
 
 export interface ConditionsHolder {
   metadata: { generation?: number };
-  status?: { conditions?: Condition[]; [key: string]: unknown };
+  status?: { conditions?: Condition[] };
 }
 
 export const READY = 'Ready';

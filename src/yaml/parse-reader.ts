@@ -1168,7 +1168,10 @@ export class Reader {
     if (kind === K_QUOTED && takeRereadFlag() && this.kustomize) text = this.reread(text, pos);
     this.scalarTag = tag ?? TAG_STR;
     if (tag !== undefined) v = this.tagged(tag, text, pos);
-    else if (kind === K_PLAIN) {
+    else if (kind === K_PLAIN && this.kustomize && this.at === AT_ANNOTATION) {
+      // kustomize rewrites annotations as strings from their source text (`port: 8080` → "8080").
+      v = text;
+    } else if (kind === K_PLAIN) {
       try {
         v = resolvePlain(text);
         this.scalarTag = resolved.tag;

@@ -429,3 +429,12 @@ test('parseDocument wants at most one document', () => {
 test('deep nesting fails cleanly', () => {
   fails('['.repeat(20000) + ']'.repeat(20000) + '\n', /nests too deeply/);
 });
+
+test('annotation values keep their source text, as kustomize rewrites them to strings', () => {
+  const doc = parseDocument('kind: Service\nmetadata:\n  annotations:\n    port: 8080\n    happy: true\n    ratio: 1.50\n    none: null\n    quoted: "7"\n  labels:\n    port: 8080\nspec:\n  port: 8080\n');
+  assert.deepEqual(doc, {
+    kind: 'Service',
+    metadata: { annotations: { port: '8080', happy: 'true', ratio: '1.50', none: 'null', quoted: '7' }, labels: { port: 8080 } },
+    spec: { port: 8080 },
+  });
+});
