@@ -42,13 +42,7 @@ export class Loader {
       if (!this.options.remote) throw new KustomizeError(`remote resource '${p}' refused: remote bases are disabled`);
       return this.options.remote.fetchFile(p);
     }
-    const abs = path.isAbsolute(p) ? path.normalize(p) : path.join(this.root, p);
-    let real: string;
-    try {
-      real = this.options.fs.realPath(abs);
-    } catch {
-      throw new KustomizeError(`evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`);
-    }
+    const { abs, real } = this.resolve(p);
     if (this.options.fs.isDir(real)) throw new KustomizeError(`'${abs}' must resolve to a file`);
     if (this.options.restrictor === 'LoadRestrictionsRootOnly' && !isWithin(real, this.root)) {
       throw new KustomizeError(`security; file '${abs}' is not in or below '${this.root}'`);
@@ -63,13 +57,7 @@ export class Loader {
       const dir = this.options.remote.fetchRepo(p);
       return new Loader(dir, this.options, [...this.ancestors, this.root]);
     }
-    const abs = path.isAbsolute(p) ? path.normalize(p) : path.join(this.root, p);
-    let real: string;
-    try {
-      real = this.options.fs.realPath(abs);
-    } catch {
-      throw new KustomizeError(`evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`);
-    }
+    const { abs, real } = this.resolve(p);
     if (!this.options.fs.isDir(real)) throw new KustomizeError(`'${abs}' must resolve to a directory`);
     for (const visited of [...this.ancestors, this.root]) {
       if (isWithin(visited, real)) {
@@ -77,6 +65,16 @@ export class Loader {
       }
     }
     return new Loader(real, this.options, [...this.ancestors, this.root]);
+  }
+
+  /** A path named relative to the root, and where it leads once symlinks are followed. */
+  private resolve(p: string): { abs: string; real: string } {
+    const abs = path.isAbsolute(p) ? path.normalize(p) : path.join(this.root, p);
+    try {
+      return { abs, real: this.options.fs.realPath(abs) };
+    } catch {
+      throw new KustomizeError(`evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`);
+    }
   }
 
   /** The kustomization file of this root, or undefined. */
