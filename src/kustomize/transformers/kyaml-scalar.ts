@@ -7,60 +7,22 @@
  */
 import { isMap, type Scalar, type Value } from '../../yaml/types.js';
 import { goFormatFloatG } from '../../yaml/gojson.js';
+import { TAG_BOOL, TAG_FLOAT, TAG_INT, TAG_NULL, resolvePlain, resolved } from '../../yaml/resolve.js';
 
 export type Tag = 'str' | 'int' | 'float' | 'bool' | 'null';
 
-const WORDS = new Map<string, { tag: Tag; value: Scalar }>();
-for (const w of ['true', 'True', 'TRUE']) WORDS.set(w, { tag: 'bool', value: true });
-for (const w of ['false', 'False', 'FALSE']) WORDS.set(w, { tag: 'bool', value: false });
-for (const w of ['', '~', 'null', 'Null', 'NULL']) WORDS.set(w, { tag: 'null', value: null });
-for (const w of ['.nan', '.NaN', '.NAN']) WORDS.set(w, { tag: 'float', value: NaN });
-for (const w of ['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF']) WORDS.set(w, { tag: 'float', value: Infinity });
-for (const w of ['-.inf', '-.Inf', '-.INF']) WORDS.set(w, { tag: 'float', value: -Infinity });
+const TAGS: Record<string, Tag> = { [TAG_INT]: 'int', [TAG_FLOAT]: 'float', [TAG_BOOL]: 'bool', [TAG_NULL]: 'null' };
 
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** Go's strconv.ParseInt/ParseUint with base 0 (sign, then 0x/0o/0b/leading-0 prefixes). */
-function goParseIntBase0(s: string): bigint | undefined {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return undefined;
-  const body = m[2]!;
-  let v: bigint;
-  if (/^0[oO]/.test(body)) v = BigInt('0o' + body.slice(2));
-  else if (/^0[0-7]+$/.test(body)) v = BigInt('0o' + body.slice(1));
-  else v = BigInt(body); // BigInt reads 0x, 0b and decimal
-  if (m[1] === '-') v = -v;
-  // ParseInt takes int64 with a sign; ParseUint the rest of uint64, unsigned only.
-  if (v >= INT64_MIN && v <= INT64_MAX) return v;
-  return m[1] === '' && v <= UINT64_MAX ? v : undefined;
-}
-
-function intValue(v: bigint): Scalar {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-}
-
-/** yaml.v3's resolution of a plain scalar text (timestamps are left as strings). */
+/** yaml.v3's resolution of a plain scalar text (src/yaml's resolver; timestamps are left as strings). */
 export function resolveText(text: string): { tag: Tag; value: Scalar } {
-  const word = WORDS.get(text);
-  if (word) return word;
-  const c = text[0];
-  if (c === '.') {
-    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { tag: 'float', value: Number(text) };
+  let value: Scalar;
+  try {
+    value = resolvePlain(text);
+  } catch {
     return { tag: 'str', value: text };
   }
-  if (c === '+' || c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-    const plain = text.replace(/_/g, '');
-    const i = goParseIntBase0(plain);
-    if (i !== undefined) return { tag: 'int', value: intValue(i) };
-    if (YAML_STYLE_FLOAT.test(plain)) {
-      const f = Number(plain);
-      if (Number.isFinite(f)) return { tag: 'float', value: f };
-    }
-  }
-  return { tag: 'str', value: text };
+  const tag = TAGS[resolved.tag];
+  return tag === undefined ? { tag: 'str', value: text } : { tag, value };
 }
 
 /** The tag a parsed scalar of ours had. */
