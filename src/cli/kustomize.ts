@@ -7,6 +7,7 @@ import type { ValueMap } from '../yaml/types.js';
 
 export function registerKustomize(program: Command): void {
   const kustomize = program.command('kustomize').description('build and edit kustomizations');
+  registerEdit(kustomize);
   kustomize
     .command('build')
     .description('print the resources a kustomization directory makes, byte-identical to kustomize v5.5')
@@ -41,6 +42,59 @@ export function registerKustomize(program: Command): void {
       } else if (opts.output) writeFileSync(opts.output, yaml);
       else process.stdout.write(yaml);
     });
+}
+
+/** `kustomize edit`: changes to the kustomization file in the current directory, comments kept. */
+function registerEdit(kustomize: Command): void {
+  const edit = kustomize.command('edit').description('edit the kustomization file in the current directory, keeping its comments and order');
+  const editFile = async (change: (text: string, file: string) => string) => {
+    const { readFileSync } = await import('node:fs');
+    const { KUSTOMIZATION_FILE_NAMES } = await import('../kustomize/kustomization.js');
+    const file = KUSTOMIZATION_FILE_NAMES.find((n) => isFile(n));
+    if (!file) throw new Error(`no kustomization file in ${process.cwd()} (looked for ${KUSTOMIZATION_FILE_NAMES.join(', ')})`);
+    writeFileSync(file, change(readFileSync(file, 'utf8'), file));
+  };
+  edit
+    .command('set')
+    .description('set a field')
+    .command('image')
+    .description('set images: NAME=NEWNAME:TAG, NAME=NEWNAME@DIGEST, NAME=NEWNAME, NAME:TAG or NAME@DIGEST')
+    .argument('<image...>')
+    .action(async (images: string[]) => {
+      const { parseImageSpec, setImages } = await import('../kustomize/edit.js');
+      const specs = images.map(parseImageSpec);
+      await editFile((text, file) => setImages(text, specs, file));
+    });
+  for (const [verb, field] of [['resource', 'resources'], ['component', 'components']] as const) {
+    edit.commands.find((c) => c.name() === 'add') ?? edit.command('add').description('add entries to a list');
+    edit.commands.find((c) => c.name() === 'remove') ?? edit.command('remove').description('remove entries from a list');
+    edit.commands
+      .find((c) => c.name() === 'add')!
+      .command(verb)
+      .argument('<path...>')
+      .description(`add ${field}`)
+      .action(async (paths: string[]) => {
+        const { addToList } = await import('../kustomize/edit.js');
+        await editFile((text, file) => addToList(text, field, paths, file));
+      });
+    edit.commands
+      .find((c) => c.name() === 'remove')!
+      .command(verb)
+      .argument('<path...>')
+      .description(`remove ${field}`)
+      .action(async (paths: string[]) => {
+        const { removeFromList } = await import('../kustomize/edit.js');
+        await editFile((text, file) => removeFromList(text, field, paths, file));
+      });
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(p: string): boolean {
