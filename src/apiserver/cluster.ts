@@ -49,8 +49,10 @@ export interface ClusterOptions {
   simulate?: boolean;
   /** How long simulated rollouts take, in milliseconds (default 300). */
   rolloutDelayMs?: number;
-  /** How many changes watches can resume from (older resourceVersions get 410 Gone). */
+  /** How many changes watches and paged lists can resume from (older resourceVersions get 410 Gone). */
   watchHistory?: number;
+  /** Bytes a watch may have unread before it is closed as too slow (default 16 MiB). */
+  watchBufferBytes?: number;
   /** Runs Deployments the cluster recognises, in place of the simulation. */
   runners?: WorkloadRunner[];
   now?: () => Date;
@@ -84,6 +86,7 @@ export class LocalCluster {
       key: opts.key,
       version: KUBERNETES_VERSION,
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+      watchBufferBytes: opts.watchBufferBytes ?? 16 * 1024 * 1024,
       now,
     });
   }

@@ -148,6 +148,9 @@ export class Controllers {
       if (typeof uid === 'string') this.queue.add(`gc/${uid}`, () => this.collectDependents(uid));
     } else if (metaOf(e.object).deletionTimestamp) {
       this.queueFinalize(e.storage, e.object);
+    } else if (ownerUids(e.object).some((u) => !this.uids.has(u))) {
+      // Checked a little later: an owner and its dependents may arrive in either order in one apply.
+      this.queue.later(`owners/${e.storage}/${e.namespace}/${e.name}`, 100, () => this.checkOwners(e.storage, e.namespace, e.name));
     }
   }
 
@@ -312,13 +315,18 @@ export class Controllers {
       return;
     }
     if (fins.includes('foregroundDeletion')) {
-      if (deps.length > 0) {
-        for (const ref of deps) {
-          const dt = this.typeFor(ref.storage);
-          const d = this.store.get(ref.storage, ref.namespace, ref.name);
-          if (!dt || !d || metaOf(d).deletionTimestamp) continue;
-          this.api.delete(dt, ref.namespace, ref.name, { dryRun: false, propagationPolicy: 'Foreground' });
-        }
+      // Every dependent goes (foreground again, so grandchildren go first); only those whose
+      // reference blocks owner deletion hold the owner back.
+      let blocking = 0;
+      for (const ref of deps) {
+        const dt = this.typeFor(ref.storage);
+        const d = this.store.get(ref.storage, ref.namespace, ref.name);
+        if (!dt || !d) continue;
+        if (ownerRefs(d).some((r) => r.uid === uid && r.blockOwnerDeletion === true)) blocking++;
+        if (metaOf(d).deletionTimestamp) continue;
+        this.api.delete(dt, ref.namespace, ref.name, { dryRun: false, propagationPolicy: 'Foreground' });
+      }
+      if (blocking > 0) {
         this.queue.later(`fin/${uid}`, 50, () => this.finalizeOwner(storage, namespace, name, uid));
         return;
       }
@@ -326,6 +334,37 @@ export class Controllers {
         metaOf(o).finalizers = fins.filter((f) => f !== 'foregroundDeletion');
       });
     }
+  }
+
+  /**
+   * A dependent whose owners are all gone (no object has the uid it names) is deleted in
+   * the background; references to gone owners are dropped while another owner lives.
+   */
+  private checkOwners(storage: string, namespace: string, name: string): void {
+    const obj = this.store.get(storage, namespace, name);
+    const t = this.typeFor(storage);
+    if (!obj || !t || metaOf(obj).deletionTimestamp) return;
+    const refs = ownerRefs(obj);
+    if (refs.length === 0) return;
+    const dangling = refs.filter((r) => !this.uids.has(String(r.uid ?? '')) && this.servesKind(String(r.apiVersion ?? ''), String(r.kind ?? '')));
+    if (dangling.length === 0) return;
+    if (dangling.length === refs.length) {
+      this.api.delete(t, namespace, name, { dryRun: false, propagationPolicy: 'Background' });
+      return;
+    }
+    const gone = new Set(dangling.map((r) => String(r.uid)));
+    this.mutate(t, namespace, name, 'kube-controller-manager', (o) => {
+      const m = metaOf(o);
+      m.ownerReferences = ownerRefs(o).filter((r) => !gone.has(String(r.uid)));
+    });
+  }
+
+  /** Whether the owner kind a reference names is one this server has (unknown kinds are left alone, as the collector leaves them). */
+  private servesKind(apiVersion: string, kind: string): boolean {
+    const i = apiVersion.lastIndexOf('/');
+    const group = i < 0 ? '' : apiVersion.slice(0, i);
+    const version = i < 0 ? apiVersion : apiVersion.slice(i + 1);
+    return this.registry.byKind(group, version, kind) !== undefined;
   }
 
   /** Read-modify-write through the API, retried on conflicts. */
@@ -349,6 +388,11 @@ export class Controllers {
   view(t: ResourceType, obj: ValueMap): ValueMap {
     return fromStorage(t, obj);
   }
+}
+
+function ownerRefs(obj: ValueMap): ValueMap[] {
+  const refs = metaOf(obj).ownerReferences;
+  return Array.isArray(refs) ? refs.filter(isMap) : [];
 }
 
 function ownerUids(obj: ValueMap): string[] {

@@ -38,6 +38,9 @@ export interface StatusDetails {
 }
 
 export class StatusError extends Error {
+  /** The Status object's list metadata (a continue token that resumes an expired list). */
+  listMeta: Record<string, unknown> = {};
+
   constructor(
     readonly code: number,
     readonly reason: StatusReason,
@@ -52,7 +55,7 @@ export class StatusError extends Error {
     const s: Record<string, unknown> = {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: { ...this.listMeta },
       status: 'Failure',
       message: this.message,
       reason: this.reason,
@@ -129,6 +132,15 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): S
 export function gone(message: string): StatusError {
   return new StatusError(410, 'Expired', message);
 }
+
+/** What a list answers when its resourceVersion is older than the kept history. */
+export const LIST_EXPIRED = 'The resourceVersion for the provided list is too old.';
+
+/** What a paged list answers when its snapshot is gone; the Status carries a token that goes on inconsistently. */
+export const CONTINUE_EXPIRED =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, ' +
+  'or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an ' +
+  'inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.'
 
 export function internalError(message: string): StatusError {
   return new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });

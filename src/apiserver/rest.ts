@@ -19,6 +19,8 @@ import {
   notFound,
   StatusError,
   unsupportedMediaType,
+  CONTINUE_EXPIRED,
+  LIST_EXPIRED,
   type FieldError,
 } from './errors.js';
 import { apiVersionOf, type Registry, type ResourceType } from './registry.js';
@@ -34,7 +36,8 @@ import { apiServerStrategicMerge } from '../patch/apiserver-strategic-merge.js';
 import { PatchError } from '../patch/errors.js';
 import { jsonPatch, mergePatch } from './jsonpatch.js';
 import { defaultCrd, validateCrd } from './crd.js';
-import { labelsOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from './selectors.js';
+import { labelsOf, matchesLabels, parseLabelSelector } from './selectors.js';
+import { compileFieldSelector } from './fieldselectors.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -56,6 +59,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface DeleteOptions {
@@ -89,59 +94,18 @@ function randomSuffix(n = 5): string {
   return s;
 }
 
-/** Fields of every kind that a field selector may use, beyond metadata.name and metadata.namespace. */
-const SELECTABLE: Record<string, string[]> = {
-  '/Pod': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
-  '/Event': [
-    'involvedObject.kind',
-    'involvedObject.namespace',
-    'involvedObject.name',
-    'involvedObject.uid',
-    'involvedObject.apiVersion',
-    'involvedObject.resourceVersion',
-    'involvedObject.fieldPath',
-    'reason',
-    'reportingComponent',
-    'source',
-    'type',
-  ],
-  'events.k8s.io/Event': ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'reason', 'reportingController', 'type'],
-  '/Secret': ['type'],
-  '/Namespace': ['status.phase'],
-  '/Node': ['spec.unschedulable'],
-  '/ReplicationController': ['status.replicas'],
-  'apps/ReplicaSet': ['status.replicas'],
-  'batch/Job': ['status.successful'],
-  'certificates.k8s.io/CertificateSigningRequest': ['spec.signerName'],
-  '/Service': ['spec.clusterIP', 'spec.type'],
-};
-
-function selectableFields(t: ResourceType): string[] {
-  return ['metadata.name', 'metadata.namespace', ...(SELECTABLE[`${t.group}/${t.kind}`] ?? []), ...(t.crd?.selectableFields ?? [])];
-}
-
-/** Values of a field selector's fields as they are compared (events' "source" is the component). */
-function selectorObject(t: ResourceType, obj: ValueMap): ValueMap {
-  if (t.group === '' && t.kind === 'Event') {
-    const src = isMap(obj.source) ? obj.source : {};
-    return { ...obj, source: typeof src.component === 'string' ? src.component : '' };
-  }
-  return obj;
-}
-
 /** Parses the list-time selectors of a type, rejecting unsupported fields as the server does. */
 export function compileSelectors(t: ResourceType, opts: ListOptions): (obj: ValueMap) => boolean {
   const labels = parseLabelSelector(opts.labelSelector ?? '');
-  const fields: FieldRequirement[] = parseFieldSelector(opts.fieldSelector ?? '');
-  const allowed = selectableFields(t);
-  for (const f of fields) {
-    if (!allowed.includes(f.field)) throw badRequest(`field label not supported: ${f.field}`);
-  }
-  if (labels.length === 0 && fields.length === 0) return () => true;
-  return (obj) => matchesLabels(labels, labelsOf(obj)) && matchesFields(fields, selectorObject(t, obj));
+  const fields = compileFieldSelector(t, opts.fieldSelector ?? '');
+  if (labels.length === 0 && !fields) return () => true;
+  return (obj) => matchesLabels(labels, labelsOf(obj)) && (!fields || fields(obj));
 }
 
-
+/**
+ * A continue token: the snapshot's resourceVersion (-1: go on at the latest state) and the
+ * key of the last object returned. Encoded as kube-apiserver encodes its own.
+ */
 interface ContinueToken {
   rv: number;
   start: string;
@@ -152,13 +116,29 @@ function encodeContinue(t: ContinueToken): string {
 }
 
 function decodeContinue(s: string): ContinueToken {
+  let o: { v?: unknown; rv?: unknown; start?: unknown };
   try {
-    const o = JSON.parse(Buffer.from(s, 'base64').toString('utf8')) as { rv: number; start: string };
-    if (typeof o.rv !== 'number' || typeof o.start !== 'string') throw new Error('bad');
-    return o;
+    o = JSON.parse(Buffer.from(s, 'base64').toString('utf8')) as typeof o;
   } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw badRequest('continue key is not valid: continue key is not valid: illegal base64 data at input byte 0');
   }
+  if (o.v !== 'meta.k8s.io/v1') throw badRequest('continue key is not valid: continue key is not valid: server does not recognize this encoded version');
+  if (typeof o.rv !== 'number' || o.rv === 0) throw badRequest('continue key is not valid: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof o.start !== 'string' || o.start === '') throw badRequest('continue key is not valid: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: o.rv, start: o.start };
+}
+
+/** 400 for list options that contradict each other, worded as the option validation words it. */
+function invalidListOptions(detail: string): StatusError {
+  return new StatusError(400, 'BadRequest', detail);
+}
+
+/** A list from a resourceVersion the server has not reached yet. */
+function tooLargeResourceVersion(rv: number, current: number): StatusError {
+  return new StatusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
 }
 
 export interface ApiHooks {
@@ -208,37 +188,72 @@ export class ResourceApi {
     return obj;
   }
 
+  /**
+   * A list, optionally one page of it. Pages after the first are read from the snapshot the
+   * first page saw (its resourceVersion), so a paged list is consistent; when the history no
+   * longer reaches back, the answer is 410 Expired with a token that goes on at the latest
+   * state, as kube-apiserver answers a compacted etcd revision.
+   */
   list(t: ResourceType, namespace: string, opts: ListOptions): ValueMap {
     const match = compileSelectors(t, opts);
-    const all = this.store.list(t.storage, t.namespaced && namespace !== '' ? namespace : undefined);
+    const ns = t.namespaced && namespace !== '' ? namespace : undefined;
+    const rvText = opts.resourceVersion ?? '';
+    const rvMatch = opts.resourceVersionMatch ?? '';
+    if (rvMatch !== '' && rvText === '') throw invalidListOptions('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (rvMatch !== '' && rvMatch !== 'Exact' && rvMatch !== 'NotOlderThan') {
+      throw invalidListOptions(`resourceVersionMatch: Unsupported value: "${rvMatch}": supported values: "Exact", "NotOlderThan"`);
+    }
+    if (opts.continue && rvText !== '' && rvText !== '0') throw invalidListOptions('resourceVersion: Forbidden: specifying resource version is not allowed when using continue');
+    if (opts.continue && rvMatch !== '') throw invalidListOptions('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided');
+    let requestedRv: number | undefined;
+    if (rvText !== '') {
+      requestedRv = Number(rvText);
+      if (!/^\d+$/.test(rvText) || !Number.isSafeInteger(requestedRv)) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a non-negative integer`);
+      if (rvMatch === 'Exact' && requestedRv === 0) throw invalidListOptions('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+      if (requestedRv > this.store.currentRv()) throw tooLargeResourceVersion(requestedRv, this.store.currentRv());
+    }
     let start = '';
-    let rv = this.store.currentRv();
+    let snapshotRv = this.store.currentRv();
+    let objects: ValueMap[] | undefined;
     if (opts.continue) {
       const c = decodeContinue(opts.continue);
       start = c.start;
-      rv = c.rv;
-    }
-    const items: ValueMap[] = [];
-    let more: string | undefined;
-    let remaining = 0;
-    for (const o of all) {
-      const key = `${metaOf(o).namespace ?? ''}/${metaOf(o).name ?? ''}`;
-      if (start && key <= start) continue;
-      if (!match(o)) continue;
-      if (opts.limit && opts.limit > 0 && items.length >= opts.limit) {
-        if (more === undefined) {
-          const last = items[items.length - 1]!;
-          more = encodeContinue({ rv, start: `${metaOf(last).namespace ?? ''}/${metaOf(last).name ?? ''}` });
+      if (c.rv > 0) {
+        objects = this.store.listAt(t.storage, c.rv, ns);
+        if (!objects) {
+          const err = new StatusError(410, 'Expired', CONTINUE_EXPIRED);
+          err.listMeta = { continue: encodeContinue({ rv: -1, start }) };
+          throw err;
         }
+        snapshotRv = c.rv;
+      }
+    } else if (requestedRv !== undefined && rvMatch === 'Exact') {
+      objects = this.store.listAt(t.storage, requestedRv, ns);
+      if (!objects) throw new StatusError(410, 'Expired', LIST_EXPIRED);
+      snapshotRv = requestedRv;
+    }
+    objects ??= this.store.list(t.storage, ns);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: ValueMap[] = [];
+    let lastKey = '';
+    let remaining = 0;
+    for (const o of objects) {
+      const key = `${metaOf(o).namespace ?? ''}/${metaOf(o).name ?? ''}`;
+      if (start !== '' && key <= start) continue;
+      const view = fromStorage(t, o);
+      if (!match(view)) continue;
+      if (limit > 0 && items.length >= limit) {
         remaining++;
         continue;
       }
-      items.push(fromStorage(t, o));
+      items.push(view);
+      lastKey = key;
     }
-    const metadata: ValueMap = { resourceVersion: String(this.store.currentRv()) };
-    if (more !== undefined) {
-      metadata.continue = more;
-      metadata.remainingItemCount = remaining;
+    const metadata: ValueMap = { resourceVersion: String(snapshotRv) };
+    if (remaining > 0) {
+      metadata.continue = encodeContinue({ rv: snapshotRv, start: lastKey });
+      // The server counts what is left only when no selector filters it.
+      if (!opts.labelSelector && !opts.fieldSelector) metadata.remainingItemCount = remaining;
     }
     return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items };
   }
@@ -683,7 +698,7 @@ export class ResourceApi {
     const match = compileSelectors(t, list);
     const items: ValueMap[] = [];
     for (const o of this.store.list(t.storage, t.namespaced && namespace !== '' ? namespace : undefined)) {
-      if (!match(o)) continue;
+      if (!match(fromStorage(t, o))) continue;
       const name = String(metaOf(o).name);
       const ns = String(metaOf(o).namespace ?? '');
       try {

@@ -209,3 +209,45 @@ export function matchesFields(reqs: FieldRequirement[], obj: ValueMap): boolean 
   }
   return true;
 }
+
+/**
+ * The string form of requirements as apimachinery prints a selector: sorted by key, set
+ * values sorted, `k=v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, `k>1`, `k<1`.
+ */
+export function formatLabelSelector(sel: LabelSelector): string {
+  const parts = [...sel]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((r) => {
+      switch (r.op) {
+        case 'exists':
+          return r.key;
+        case '!':
+          return `!${r.key}`;
+        case '=':
+          return `${r.key}=${r.values[0] ?? ''}`;
+        case '!=':
+          return `${r.key}!=${r.values[0] ?? ''}`;
+        case 'in':
+        case 'notin':
+          return `${r.key} ${r.op} (${[...r.values].sort().join(',')})`;
+        case 'gt':
+          return `${r.key}>${r.values[0] ?? ''}`;
+        case 'lt':
+          return `${r.key}<${r.values[0] ?? ''}`;
+      }
+    });
+  return parts.join(',');
+}
+
+/** metav1.FormatLabelSelector: a structured selector's string form, "<none>" when it selects everything or nothing. */
+export function labelSelectorText(sel: Value | undefined): string {
+  const text = isMap(sel) ? formatLabelSelector(fromLabelSelectorObject(sel)) : '';
+  return text === '' ? '<none>' : text;
+}
+
+/** labels.FormatLabels: a label map as sorted `k=v` pairs, "<none>" when empty. */
+export function labelMapText(map: Value | undefined): string {
+  if (!isMap(map)) return '<none>';
+  const keys = Object.keys(map).sort();
+  return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${String(map[k])}`).join(',');
+}

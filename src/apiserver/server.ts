@@ -10,12 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { isMap, type Value, type ValueMap } from '../yaml/types.js';
 import { parseDocument } from '../yaml/parse.js';
-import { badRequest, internalError, methodNotAllowed, notAcceptable, notFound, StatusError, unauthorized, unsupportedMediaType } from './errors.js';
+import { badRequest, fieldErrors, internalError, invalid, methodNotAllowed, notAcceptable, notFound, StatusError, unauthorized, unsupportedMediaType } from './errors.js';
 import type { Registry, ResourceType } from './registry.js';
 import { compileSelectors, PATCH_TYPES, type DeleteOptions, type FieldValidation, type ResourceApi, type WriteOptions } from './rest.js';
 import { aggregatedDiscovery, AGGREGATED_V2, AGGREGATED_V2BETA1, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { OpenApiV3 } from './openapi.js';
-import { toTable, type IncludeObject } from './table.js';
+import { scaleTable, toTable, type IncludeObject } from './table.js';
+import { fromLabelSelectorObject, formatLabelSelector, labelMapText } from './selectors.js';
 import { startWatch } from './watch.js';
 import type { Store } from './store.js';
 import { metaOf } from './store.js';
@@ -36,7 +37,14 @@ export interface HttpOptions {
   key: string;
   version: VersionInfo;
   bookmarkIntervalMs: number;
+  /** Bytes a watch may have unread before it is closed as too slow. */
+  watchBufferBytes: number;
   now: () => Date;
+}
+
+/** Query booleans as Go's strconv.ParseBool reads them (clients send "true", "True", "1"…). */
+export function queryBool(v: string | null): boolean {
+  return v !== null && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -280,8 +288,7 @@ export class HttpFront {
     let manager = q.get('fieldManager') ?? '';
     if (manager === '' && !isApply) manager = (req.headers['user-agent'] ?? 'unknown').split('/')[0]!.slice(0, 128);
     if (manager.length > 128) throw badRequest(`fieldManager: Too long: may not be more than 128 bytes`);
-    const force = q.get('force');
-    return { dryRun: dry.length > 0, fieldManager: manager, fieldValidation: fv as FieldValidation, force: force === 'true' || force === '1' };
+    return { dryRun: dry.length > 0, fieldManager: manager, fieldValidation: fv as FieldValidation, force: queryBool(q.get('force')) };
   }
 
   private async resource(req: IncomingMessage, res: ServerResponse, url: URL, method: string, rp: ResourcePath, neg: Negotiated): Promise<void> {
@@ -299,7 +306,7 @@ export class HttpFront {
     }
     const sub = rp.sub as 'status' | 'scale' | undefined;
     if (t.namespaced && rp.name !== undefined && ns === '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
-    const isWatch = rp.watchPath || q.get('watch') === 'true' || q.get('watch') === '1';
+    const isWatch = rp.watchPath || queryBool(q.get('watch'));
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
     if (contentType === 'application/cbor') throw unsupportedMediaType(contentType, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
     const include = (q.get('includeObject') ?? 'Metadata') as IncludeObject;
@@ -324,11 +331,12 @@ export class HttpFront {
             namespace: ns,
             match,
             resourceVersion: q.get('resourceVersion') ?? undefined,
-            allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-            sendInitialEvents: q.get('sendInitialEvents') === 'true',
+            allowBookmarks: queryBool(q.get('allowWatchBookmarks')),
+            sendInitialEvents: queryBool(q.get('sendInitialEvents')),
             timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : 1800,
             bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
-            render: (obj) => (neg.table ? toTable(t, [obj], { resourceVersion: String(metaOf(obj).resourceVersion ?? '') }, include, this.opts.now()) : obj),
+            bufferBytes: this.opts.watchBufferBytes,
+            render: neg.table ? (obj) => toTable(t, [obj], { resourceVersion: String(metaOf(obj).resourceVersion ?? '') }, include, this.opts.now()) : undefined,
           },
           (stop) => {
             this.watchers.add(stop);
@@ -343,7 +351,13 @@ export class HttpFront {
         return;
       }
       const limit = q.get('limit');
-      const list = this.api.list(t, ns, { ...listOpts, limit: limit ? Number(limit) : undefined, continue: q.get('continue') ?? undefined });
+      const list = this.api.list(t, ns, {
+        ...listOpts,
+        limit: limit ? Number(limit) : undefined,
+        continue: q.get('continue') || undefined,
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+      });
       if (neg.table) {
         this.send(res, 200, toTable(t, list.items as ValueMap[], list.metadata as ValueMap, include, now));
       } else this.send(res, 200, list);
@@ -367,7 +381,7 @@ export class HttpFront {
     }
     const name = rp.name;
     if (sub === 'scale') {
-      await this.scale(req, res, t, ns, name, method, q, contentType);
+      await this.scale(req, res, t, ns, name, method, q, contentType, neg);
       return;
     }
     switch (method) {
@@ -412,7 +426,7 @@ export class HttpFront {
     for (const d of dry) if (d !== 'All') throw badRequest(`Invalid dry run value: ${d}`);
     let policy = (q.get('propagationPolicy') ?? body.propagationPolicy ?? undefined) as DeleteOptions['propagationPolicy'] | undefined;
     const orphan = q.get('orphanDependents') ?? body.orphanDependents;
-    if (policy === undefined && (orphan === 'true' || orphan === true)) policy = 'Orphan';
+    if (policy === undefined && (orphan === true || (typeof orphan === 'string' && queryBool(orphan)))) policy = 'Orphan';
     if (policy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(policy)) {
       throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
     }
@@ -433,9 +447,13 @@ export class HttpFront {
     this.send(res, 200, `fluxion cluster: pod ${ns}/${name} is simulated; no container runs here (${images})\n`, 'text/plain');
   }
 
-  /** The scale subresource: a Scale view of spec.replicas and status. */
-  private async scale(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string, name: string, method: string, q: URLSearchParams, contentType: string): Promise<void> {
-    const paths = t.crd?.scale ?? { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: t.kind === 'Deployment' || t.kind === 'ReplicaSet' || t.kind === 'StatefulSet' ? '.spec.selector' : undefined };
+  /**
+   * The scale subresource: an autoscaling/v1 Scale view of the replicas (spec.replicas and
+   * status.replicas for the built-in kinds, the CRD's declared paths for custom ones) and
+   * the selector in its string form. Writes change only the replicas of the object.
+   */
+  private async scale(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string, name: string, method: string, q: URLSearchParams, contentType: string, neg: Negotiated): Promise<void> {
+    const paths = t.crd?.scale ?? { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
     const toScale = (obj: ValueMap): ValueMap => {
       const m = metaOf(obj);
       const spec = evalJsonPath(obj, paths.specReplicasPath)[0];
@@ -444,10 +462,11 @@ export class HttpFront {
       if (paths.labelSelectorPath) {
         const sel = evalJsonPath(obj, paths.labelSelectorPath)[0];
         if (typeof sel === 'string') selector = sel;
-        else if (isMap(sel) && isMap(sel.matchLabels)) selector = Object.entries(sel.matchLabels).map(([k, v]) => `${k}=${String(v)}`).join(',');
+        // ReplicationControllers select by a plain label map; the apps kinds by a LabelSelector.
+        else if (isMap(sel)) selector = t.kind === 'ReplicationController' ? labelMapText(sel).replace(/^<none>$/, '') : formatLabelSelector(fromLabelSelectorObject(sel));
       }
       const st: ValueMap = { replicas: typeof status === 'number' ? status : 0 };
-      if (selector !== undefined) st.selector = selector;
+      if (selector !== undefined && selector !== '') st.selector = selector;
       return {
         kind: 'Scale',
         apiVersion: 'autoscaling/v1',
@@ -456,21 +475,29 @@ export class HttpFront {
         status: st,
       };
     };
+    const respond = (scale: ValueMap) => {
+      if (neg.table) this.send(res, 200, scaleTable(scale, (q.get('includeObject') ?? 'Metadata') as IncludeObject, this.opts.now()));
+      else this.send(res, 200, scale);
+    };
     const cur = this.api.get(t, ns, name);
     if (method === 'GET') {
-      this.send(res, 200, toScale(cur));
+      respond(toScale(cur));
       return;
     }
     let desired: Value;
     const scale = toScale(cur);
     if (method === 'PUT') desired = decode(await readBody(req), contentType);
     else if (method === 'PATCH') {
+      if (!PATCH_TYPES.includes(contentType)) throw unsupportedMediaType(contentType, PATCH_TYPES);
       const body = decode(await readBody(req), contentType.includes('yaml') ? 'yaml' : contentType);
       const { mergePatch, jsonPatch } = await import('./jsonpatch.js');
       if (contentType === 'application/json-patch+json') desired = jsonPatch(scale, body);
-      else desired = mergePatch(scale, body);
+      else desired = mergePatch(scale, isMap(body) ? body : {});
     } else throw methodNotAllowed();
-    if (!isMap(desired) || !isMap(desired.spec) || typeof desired.spec.replicas !== 'number') throw badRequest('Scale.spec.replicas must be a number');
+    if (!isMap(desired) || !isMap(desired.spec) || typeof desired.spec.replicas !== 'number') {
+      throw invalid('autoscaling', 'Scale', name, [fieldErrors.required('spec.replicas')]);
+    }
+    if (desired.spec.replicas < 0) throw invalid('autoscaling', 'Scale', name, [fieldErrors.invalid('spec.replicas', desired.spec.replicas, 'must be greater than or equal to 0')]);
     const rv = isMap(desired.metadata) ? desired.metadata.resourceVersion : undefined;
     const next = structuredClone(cur);
     const keys = paths.specReplicasPath.replace(/^\./, '').split('.');
@@ -479,6 +506,6 @@ export class HttpFront {
     o[keys[keys.length - 1]!] = desired.spec.replicas;
     if (typeof rv === 'string' && rv !== '') metaOf(next).resourceVersion = rv;
     const r = this.api.update(t, ns, name, next, this.writeOptions(q, req, false));
-    this.send(res, 200, toScale(r.body));
+    respond(toScale(r.body));
   }
 }

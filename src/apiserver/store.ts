@@ -51,6 +51,8 @@ export class Store {
   /** Events with rv > this are all in the history. */
   private compactedRv = 0;
   private readonly listeners = new Set<(e: StoreEvent) => void>();
+  /** Keys ("namespace/name") of each storage key in list order, rebuilt after a key is added or removed. */
+  private readonly sorted = new Map<string, { key: string; namespace: string; name: string }[]>();
   sink: ChangeSink | undefined;
 
   constructor(private readonly historyLimit = 10000) {}
@@ -82,18 +84,61 @@ export class Store {
     return this.bucket(storage, namespace, false)?.get(name);
   }
 
-  /** Objects of a storage key in key order (namespace, then name), optionally in one namespace. */
+  /**
+   * Every key of a storage in list order. The order is the byte order of "namespace/name",
+   * as etcd keys sort, so that a continue token naming the last key returned resumes right.
+   */
+  private keys(storage: string): { key: string; namespace: string; name: string }[] {
+    let keys = this.sorted.get(storage);
+    if (keys) return keys;
+    keys = [];
+    const s = this.data.get(storage);
+    if (s) for (const [namespace, b] of s) for (const name of b.keys()) keys.push({ key: `${namespace}/${name}`, namespace, name });
+    keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.sorted.set(storage, keys);
+    return keys;
+  }
+
+  /** Objects of a storage key in key order (see keys()), optionally in one namespace. */
   list(storage: string, namespace?: string): ValueMap[] {
     const s = this.data.get(storage);
     if (!s) return [];
-    const namespaces = namespace === undefined ? [...s.keys()].sort() : [namespace];
     const out: ValueMap[] = [];
-    for (const ns of namespaces) {
-      const b = s.get(ns);
-      if (!b) continue;
+    if (namespace !== undefined) {
+      const b = s.get(namespace);
+      if (!b) return out;
       for (const name of [...b.keys()].sort()) out.push(b.get(name)!);
+      return out;
     }
+    for (const k of this.keys(storage)) out.push(s.get(k.namespace)!.get(k.name)!);
     return out;
+  }
+
+  /**
+   * Objects of a storage key as they were at resourceVersion `rv`, in key order: the current
+   * objects with every later change undone (events keep the object before the change).
+   * Undefined when the history no longer reaches back to `rv`.
+   */
+  listAt(storage: string, rv: number, namespace?: string): ValueMap[] | undefined {
+    if (rv >= this.rv) return this.list(storage, namespace);
+    if (rv < this.compactedRv) return undefined;
+    const state = new Map<string, ValueMap>();
+    const s = this.data.get(storage);
+    if (s) {
+      for (const [ns, b] of s) {
+        if (namespace !== undefined && ns !== namespace) continue;
+        for (const [name, obj] of b) state.set(`${ns}/${name}`, obj);
+      }
+    }
+    for (let i = this.history.length - 1; i >= this.historyStart; i--) {
+      const e = this.history[i]!;
+      if (e.rv <= rv) break;
+      if (e.storage !== storage || (namespace !== undefined && e.namespace !== namespace)) continue;
+      const key = `${e.namespace}/${e.name}`;
+      if (e.type === 'ADDED' || !e.prev) state.delete(key);
+      else state.set(key, e.prev);
+    }
+    return [...state.keys()].sort().map((k) => state.get(k)!);
   }
 
   count(storage: string, namespace?: string): number {
@@ -117,6 +162,7 @@ export class Store {
     const prev = b.get(name);
     const rv = this.rv + 1;
     const stored = withResourceVersion(obj, rv);
+    if (!prev) this.sorted.delete(storage);
     const event: StoreEvent = { rv, type: prev ? 'MODIFIED' : 'ADDED', storage, namespace, name, object: stored, prev };
     this.sink?.record(event);
     this.rv = rv;
@@ -135,6 +181,7 @@ export class Store {
     this.sink?.record(event);
     this.rv = rv;
     b.delete(name);
+    this.sorted.delete(storage);
     this.emit(event);
     return last;
   }
@@ -145,6 +192,7 @@ export class Store {
       const b = this.bucket(storage, namespace, true)!;
       if (obj) b.set(name, obj);
       else b.delete(name);
+      this.sorted.delete(storage);
     }
     if (rv > this.rv) this.rv = rv;
     this.compactedRv = this.rv;

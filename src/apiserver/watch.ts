@@ -4,6 +4,13 @@
  * periodic bookmarks, `sendInitialEvents`, and 410 Expired when the requested version is
  * older than the kept history. Selector changes turn into ADDED/DELETED as the API
  * server's watch cache does.
+ *
+ * Under load: every store change reaches every watcher synchronously and in order, so a
+ * watcher misses nothing while it keeps up; the converted object and its JSON line are made
+ * once per change and version and shared by all watchers of that version. What a watcher
+ * has not yet read is buffered up to a bound; a consumer that falls further behind is
+ * closed (its stream ends, as kube-apiserver closes an unresponsive watcher) and resumes
+ * from the last resourceVersion it saw, while the server and the other watchers go on.
  */
 import type { ServerResponse } from 'node:http';
 import type { ValueMap } from '../yaml/types.js';
@@ -11,6 +18,7 @@ import { gone, StatusError } from './errors.js';
 import { fromStorage } from './convert.js';
 import { apiVersionOf, type ResourceType } from './registry.js';
 import type { Store, StoreEvent } from './store.js';
+import { toJson } from './json.js';
 
 export interface WatchRequest {
   type: ResourceType;
@@ -22,9 +30,37 @@ export interface WatchRequest {
   sendInitialEvents: boolean;
   timeoutSeconds: number;
   bookmarkIntervalMs: number;
-  /** Renders the object of an event (plain, or as a Table row). */
-  render: (obj: ValueMap, type: string) => ValueMap;
+  /** Bytes a watcher may have unread before it is closed as too slow. */
+  bufferBytes: number;
+  /** Renders the object of an event as a Table row; plain objects when absent (and shared between watchers). */
+  render?: (obj: ValueMap, type: string) => ValueMap;
 }
+
+/** How long a closed slow watcher may take to drain before its connection is cut. */
+const DRAIN_MS = 10_000;
+
+/** Per change: the object (and the one before) as each version sees it, and the event lines made from them. */
+interface EventViews {
+  objects: Map<ResourceType, { now: ValueMap; prev: ValueMap | undefined }>;
+  lines: Map<string, string>;
+}
+const views = new WeakMap<StoreEvent, EventViews>();
+
+function viewsOf(e: StoreEvent): EventViews {
+  let v = views.get(e);
+  if (!v) views.set(e, (v = { objects: new Map(), lines: new Map() }));
+  return v;
+}
+
+function objectsFor(t: ResourceType, e: StoreEvent): { now: ValueMap; prev: ValueMap | undefined } {
+  const v = viewsOf(e);
+  let o = v.objects.get(t);
+  if (!o) v.objects.set(t, (o = { now: fromStorage(t, e.object), prev: e.prev ? fromStorage(t, e.prev) : undefined }));
+  return o;
+}
+
+/** Counters a cluster can report (tests and the bench read them). */
+export const watchStats = { closedSlow: 0 };
 
 export function startWatch(store: Store, res: ServerResponse, req: WatchRequest, onClose: (stop: () => void) => void): void {
   const t = req.type;
@@ -34,30 +70,52 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   res.flushHeaders();
   let closed = false;
   let lastRv = 0;
-  const send = (type: string, obj: ValueMap) => {
+  const line = (type: string, obj: ValueMap): string => `${toJson({ type, object: obj })}\n`;
+  const write = (text: string) => {
     if (closed) return;
-    res.write(`${JSON.stringify({ type, object: type === 'BOOKMARK' || type === 'ERROR' ? obj : req.render(obj, type) })}\n`);
+    res.write(text);
+    if (res.writableLength > req.bufferBytes) {
+      watchStats.closedSlow++;
+      stop();
+      // What is buffered still goes out; a consumer that never reads is cut off.
+      const cut = setTimeout(() => res.destroy(), DRAIN_MS);
+      cut.unref();
+      res.once('finish', () => clearTimeout(cut));
+      res.once('close', () => clearTimeout(cut));
+    }
   };
+  const send = (type: string, obj: ValueMap) => write(line(type, req.render ? req.render(obj, type) : obj));
   const bookmark = (extra?: ValueMap) => {
     const meta: ValueMap = { resourceVersion: String(Math.max(lastRv, store.currentRv())) };
     if (extra) meta.annotations = extra;
-    send('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata: meta });
+    write(line('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata: meta }));
+  };
+  /** The event line for a change, shared with every other plain watcher of this version. */
+  const sendShared = (e: StoreEvent, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: ValueMap) => {
+    if (req.render) {
+      send(type, obj);
+      return;
+    }
+    const lines = viewsOf(e).lines;
+    const key = `${apiVersionOf(t)}|${t.kind}|${type}`;
+    let text = lines.get(key);
+    if (text === undefined) lines.set(key, (text = line(type, obj)));
+    write(text);
   };
   const deliver = (e: StoreEvent) => {
     if (!inScope(e)) return;
     lastRv = e.rv;
-    const now = fromStorage(t, e.object);
+    const { now, prev } = objectsFor(t, e);
     const nowMatches = e.type !== 'DELETED' && req.match(now);
-    const prev = e.prev ? fromStorage(t, e.prev) : undefined;
     const prevMatches = prev !== undefined && req.match(prev);
     if (e.type === 'ADDED') {
-      if (nowMatches) send('ADDED', now);
+      if (nowMatches) sendShared(e, 'ADDED', now);
     } else if (e.type === 'MODIFIED') {
-      if (nowMatches && prevMatches) send('MODIFIED', now);
-      else if (nowMatches) send('ADDED', now);
-      else if (prevMatches) send('DELETED', now);
+      if (nowMatches && prevMatches) sendShared(e, 'MODIFIED', now);
+      else if (nowMatches) sendShared(e, 'ADDED', now);
+      else if (prevMatches) sendShared(e, 'DELETED', now);
     } else if (req.match(now)) {
-      send('DELETED', now);
+      sendShared(e, 'DELETED', now);
     }
   };
   let backlog: StoreEvent[] = [];
@@ -66,18 +124,18 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
     if (streaming) deliver(e);
     else backlog.push(e);
   });
-  const stop = () => {
+  const timer = setInterval(() => {
+    if (req.allowBookmarks) bookmark();
+  }, req.bookmarkIntervalMs);
+  const deadline = setTimeout(() => stop(), req.timeoutSeconds * 1000);
+  function stop(): void {
     if (closed) return;
     closed = true;
     unsubscribe();
     clearInterval(timer);
     clearTimeout(deadline);
     res.end();
-  };
-  const timer = setInterval(() => {
-    if (req.allowBookmarks) bookmark();
-  }, req.bookmarkIntervalMs);
-  const deadline = setTimeout(stop, req.timeoutSeconds * 1000);
+  }
   onClose(stop);
 
   const rvText = req.resourceVersion;
@@ -93,13 +151,13 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   } else {
     const rv = Number(rvText);
     if (!Number.isInteger(rv) || rv < 0) {
-      send('ERROR', new StatusError(400, 'BadRequest', `invalid resource version: ${rvText}`).toStatus() as ValueMap);
+      write(line('ERROR', new StatusError(400, 'BadRequest', `invalid resource version: ${rvText}`).toStatus() as ValueMap));
       stop();
       return;
     }
     const history = store.since(rv);
     if (history === undefined) {
-      send('ERROR', gone(`too old resource version: ${rv} (${store.oldestRv()})`).toStatus() as ValueMap);
+      write(line('ERROR', gone(`too old resource version: ${rv} (${store.oldestRv()})`).toStatus() as ValueMap));
       stop();
       return;
     }

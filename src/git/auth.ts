@@ -74,7 +74,8 @@ export async function materializeCredentials(url: string, opts: GitCredentialOpt
     return p;
   };
   const secrets: string[] = [];
-  const config: string[] = ['[credential]', '\thelper ='];
+  // Checkouts are scratch space, archived and deleted: syncing them to disk only costs time.
+  const config: string[] = ['[credential]', '\thelper =', '[core]', '\tfsync = none', '\tfsyncObjectFiles = false', '[init]', '\ttemplateDir ='];
   const env: Record<string, string> = { HOME: dir, GIT_ALLOW_PROTOCOL: opts.allowProtocols ?? 'http:https:ssh' };
   const scope = urlScope(url);
 
@@ -84,7 +85,8 @@ export async function materializeCredentials(url: string, opts: GitCredentialOpt
   const askpass = needsAskpass
     ? await file(
         'askpass',
-        `#!/bin/sh\ncase "$1" in\n  Username*) cat ${shellQuote(join(dir, 'username'))} ;;\n  *) cat ${shellQuote(join(dir, 'password'))} ;;\nesac\n`,
+        // Shell built-ins only: no process beyond the shell itself per prompt.
+        `#!/bin/sh\ncase "$1" in\n  Username*) f=${shellQuote(join(dir, 'username'))} ;;\n  *) f=${shellQuote(join(dir, 'password'))} ;;\nesac\nIFS= read -r v < "$f" || true\nprintf '%s\\n' "$v"\n`,
         0o700,
       )
     : undefined;

@@ -174,6 +174,46 @@ export async function checkout(url: string, dir: string, opts: CheckoutOptions =
   }
 }
 
+/**
+ * What `ref` of the remote points at now, asked with ls-remote (no clone): a partial commit
+ * (hash and reference, no message). A bare `ref.commit` needs no asking and is returned as is.
+ */
+export async function resolveReference(url: string, opts: CheckoutOptions = {}): Promise<Commit> {
+  const creds = await materializeCredentials(url, opts);
+  const s: Session = { url, creds, deadline: new Deadline(opts.timeoutMs ?? 60_000), signal: opts.signal };
+  try {
+    return await resolveIn(s, opts.ref ?? {});
+  } finally {
+    await creds.dispose();
+  }
+}
+
+async function resolveIn(s: Session, ref: CheckoutReference): Promise<Commit> {
+  if (ref.commit) return { hash: ref.commit, reference: ref.branch ? `refs/heads/${ref.branch}` : '' };
+  if (ref.name) {
+    const hash = (await lsRemoteIn(s, [ref.name])).get(ref.name);
+    if (!hash) throw new GitError(`unable to clone '${s.url}': couldn't find remote ref '${ref.name}'`);
+    return { hash, reference: ref.name };
+  }
+  if (ref.semver) {
+    let constraint: SemverConstraint;
+    try {
+      constraint = SemverConstraint.parse(ref.semver);
+    } catch (e) {
+      throw new GitError(`semver parse error: ${(e as Error).message}`);
+    }
+    const tags = tagsOf(await lsRemoteIn(s, ['refs/tags/*']));
+    const tag = highestMatchingTag(tags.keys(), constraint);
+    if (tag === undefined) throw new GitError(`no match found for semver: ${ref.semver}`);
+    return { hash: tags.get(tag)!, reference: `refs/tags/${tag}` };
+  }
+  const isTag = ref.tag !== undefined && ref.tag !== '';
+  const reference = isTag ? `refs/tags/${ref.tag}` : `refs/heads/${ref.branch || DEFAULT_BRANCH}`;
+  const hash = (await lsRemoteIn(s, isTag ? [reference, `${reference}^{}`] : [reference])).get(reference);
+  if (!hash) throw new GitError(`unable to clone '${s.url}': couldn't find remote ref '${reference}'`);
+  return { hash, reference };
+}
+
 async function checkoutIn(s: Session, dir: string, opts: CheckoutOptions): Promise<CheckoutResult> {
   const ref = opts.ref ?? {};
   const recurse = opts.recurseSubmodules ?? false;
@@ -181,9 +221,7 @@ async function checkoutIn(s: Session, dir: string, opts: CheckoutOptions): Promi
 
   if (ref.commit) {
     const reference = ref.branch ? `refs/heads/${ref.branch}` : '';
-    if (last && parseRevision(last).hash === ref.commit && unchanged(last, reference, ref.commit, false)) {
-      return { commit: { hash: ref.commit, reference }, concrete: false };
-    }
+    if (last && unchanged(last, reference, ref.commit, false)) return { commit: { hash: ref.commit, reference }, concrete: false };
     try {
       await fetchInto(s, dir, ref.commit, false);
     } catch (e) {
@@ -200,42 +238,26 @@ async function checkoutIn(s: Session, dir: string, opts: CheckoutOptions): Promi
     return { commit: await headCommit(s, dir, reference), concrete: true };
   }
 
+  // Refs that must be resolved first (semver, names), or may be skipped when unchanged.
+  let head: Commit | undefined;
+  if (ref.name || ref.semver || last) {
+    head = await resolveIn(s, ref);
+    if (unchanged(last, head.reference, head.hash, Boolean(ref.name))) return { commit: head, concrete: false };
+  }
+
   if (ref.name) {
-    const refs = await lsRemoteIn(s, [ref.name]);
-    const hash = refs.get(ref.name);
-    if (!hash) throw new GitError(`unable to clone '${s.url}': couldn't find remote ref '${ref.name}'`);
-    if (unchanged(last, ref.name, hash, true)) return { commit: { hash, reference: ref.name }, concrete: false };
     await fetchInto(s, dir, ref.name, false);
     await git(s, ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', 'FETCH_HEAD'], dir);
     if (recurse) await submodules(s, dir);
     return { commit: await headCommit(s, dir, ref.name), concrete: true };
   }
-
   if (ref.semver) {
-    let constraint: SemverConstraint;
-    try {
-      constraint = SemverConstraint.parse(ref.semver);
-    } catch (e) {
-      throw new GitError(`semver parse error: ${(e as Error).message}`);
-    }
-    const tags = tagsOf(await lsRemoteIn(s, ['refs/tags/*']));
-    const tag = highestMatchingTag(tags.keys(), constraint);
-    if (tag === undefined) throw new GitError(`no match found for semver: ${ref.semver}`);
-    const reference = `refs/tags/${tag}`;
-    if (unchanged(last, reference, tags.get(tag), false)) return { commit: { hash: tags.get(tag)!, reference }, concrete: false };
+    const tag = head!.reference.slice('refs/tags/'.length);
     await cloneRef(s, dir, tag, recurse);
-    return { commit: await headCommit(s, dir, reference), concrete: true };
+    return { commit: await headCommit(s, dir, head!.reference), concrete: true };
   }
-
   const isTag = ref.tag !== undefined && ref.tag !== '';
   const short = isTag ? ref.tag! : ref.branch || DEFAULT_BRANCH;
-  const reference = isTag ? `refs/tags/${short}` : `refs/heads/${short}`;
-  if (last) {
-    const refs = await lsRemoteIn(s, [reference]);
-    const hash = refs.get(reference);
-    if (!hash) throw new GitError(`unable to clone '${s.url}': couldn't find remote ref '${reference}'`);
-    if (unchanged(last, reference, hash, false)) return { commit: { hash, reference }, concrete: false };
-  }
   await cloneRef(s, dir, short, recurse);
-  return { commit: await headCommit(s, dir, reference), concrete: true };
+  return { commit: await headCommit(s, dir, isTag ? `refs/tags/${short}` : `refs/heads/${short}`), concrete: true };
 }

@@ -9,6 +9,7 @@ export { materializeCredentials, type GitAuth, type GitTls, type GitCredentialOp
 export { lsRemote, parseLsRemote, tagsOf, type RemoteOptions, type RemoteRefs } from './remote.js';
 export {
   checkout,
+  resolveReference,
   revisionOf,
   absoluteRevisionOf,
   shortMessage,

@@ -4,12 +4,12 @@
  * includes, artifact; then one status patch with the summarized conditions, and events.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Artifact } from '../../api/meta.js';
 import { SOURCE_FINALIZER, type GitRepository, type GitRepositoryInclude } from '../../api/source.js';
-import { absoluteRevisionOf, checkout, GitError, GitTimeoutError, revisionOf, scrub, shortMessage, type Commit } from '../../git/index.js';
+import { absoluteRevisionOf, checkout, GitError, GitTimeoutError, resolveReference, revisionOf, scrub, shortMessage, type Commit } from '../../git/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
 import {
@@ -20,6 +20,7 @@ import {
   getCondition,
   hasFinalizer,
   isTrue,
+  kubeTime,
   markStalled,
   markTrue,
   parseDuration,
@@ -39,8 +40,9 @@ import {
 } from '../../runtime/index.js';
 import { AuthConfigError, gitAuthFromSecret, type GitAuthOptions } from './git-auth.js';
 import { sourceIgnoreMatcher } from './sourceignore.js';
-import type { Storage } from './storage.js';
+import { StorageError, type Storage } from './storage.js';
 import { untarFile } from './untar.js';
+import { archiveKey, type ArchiveCache } from './artifact-cache.js';
 
 export const Conditions = {
   ArtifactInStorage: 'ArtifactInStorage',
@@ -68,6 +70,8 @@ export interface GitRepositoryDeps {
   requeueDependencyMs: number;
   /** Protocols git may use (tests widen it); http:https:ssh by default. */
   gitAllowProtocols?: string;
+  /** Archives shared between objects at the same remote commit (off when absent). */
+  cache?: ArchiveCache;
 }
 
 /** Why a step failed, and how the runtime should treat it (Flux's generic/stalling/waiting errors). */
@@ -169,10 +173,9 @@ export class GitRepositoryReconciler {
       deleteCondition(obj, Conditions.StorageOperationFailed);
       const source = await this.reconcileSource(obj, dir, ctx);
       if (source.type === 'unchanged') return source;
-      const includes = source.includes;
-      const commit = source.commit;
-      await this.reconcileInclude(obj, includes, dir);
-      await this.reconcileArtifact(obj, commit, includes, dir, ctx);
+      const { includes, commit, cacheKey } = source;
+      if (!cacheKey) await this.reconcileInclude(obj, includes, dir);
+      await this.reconcileArtifact(obj, commit, includes, dir, ctx, cacheKey);
       return { type: 'success', commit };
     } catch (e) {
       if (e instanceof SourceError) return { type: 'error', error: e };
@@ -209,7 +212,7 @@ export class GitRepositoryReconciler {
     st.artifact.url = storage.urlFor(st.artifact.path);
   }
 
-  private async reconcileSource(obj: GitRepository, dir: string, ctx: ReconcileContext): Promise<{ type: 'unchanged'; commit: Commit } | { type: 'fetched'; commit: Commit; includes: Artifact[] }> {
+  private async reconcileSource(obj: GitRepository, dir: string, ctx: ReconcileContext): Promise<{ type: 'unchanged'; commit: Commit } | { type: 'fetched'; commit: Commit; includes: Artifact[]; cacheKey?: string }> {
     if (getCondition(obj, Conditions.SourceVerified)?.status === 'False') deleteCondition(obj, Conditions.SourceVerified);
     const fail = (condition: string, e: SourceError): never => {
       markTrue(obj, condition, e.reason, e.message);
@@ -254,31 +257,60 @@ export class GitRepositoryReconciler {
     }
     deleteCondition(obj, Conditions.ArtifactOutdated);
 
-    // With a stored artifact, ask the remote first and skip the clone if nothing moved.
+    // With a stored artifact, ask the remote first and skip the clone if nothing moved; an
+    // object whose archive another object already built at that commit reuses it.
     const optimized = isTrue(obj, Conditions.ArtifactInStorage) && obj.status!.artifact !== undefined;
-    let commit = await this.gitCheckout(obj, auth, dir, optimized ? obj.status!.artifact!.revision : undefined, fail);
-    if (!commit.concrete) {
-      if (!contentConfigChanged(obj, includes)) {
+    const shareable = this.deps.cache !== undefined && !obj.spec.include?.length && !obj.spec.recurseSubmodules && !obj.spec.sparseCheckout?.length && !obj.spec.ref?.commit;
+    if (optimized || shareable) {
+      const head = await this.resolve(obj, auth, fail);
+      const revision = commitReference(obj, head);
+      if (optimized && revision === obj.status!.artifact!.revision && !contentConfigChanged(obj, includes)) {
         deleteCondition(obj, Conditions.FetchFailed);
-        markTrue(obj, Conditions.ArtifactInStorage, SUCCESS_REASON, `stored artifact for revision '${commitReference(obj, commit.commit)}'`);
-        ctx.log.debug(`no changes since last reconcilation: observed revision '${commitReference(obj, commit.commit)}'`);
-        return { type: 'unchanged', commit: commit.commit };
+        markTrue(obj, Conditions.ArtifactInStorage, SUCCESS_REASON, `stored artifact for revision '${revision}'`);
+        ctx.log.debug(`no changes since last reconcilation: observed revision '${revision}'`);
+        return { type: 'unchanged', commit: head };
       }
-      commit = await this.gitCheckout(obj, auth, dir, undefined, fail);
+      const key = archiveKey(obj.spec.url, head.hash, obj.spec.ignore);
+      const cached = shareable ? this.deps.cache!.get(key) : undefined;
+      if (cached && existsSync(cached.file)) {
+        deleteCondition(obj, Conditions.FetchFailed);
+        this.markNewRevision(obj, revision);
+        return { type: 'fetched', commit: { ...head, message: cached.message }, includes, cacheKey: key };
+      }
     }
+    const commit = await this.gitCheckout(obj, auth, dir, undefined, fail);
     deleteCondition(obj, Conditions.FetchFailed);
     for (const path of obj.spec.sparseCheckout ?? []) {
       // Sparse checkouts are full checkouts here; the paths must still exist.
       if (!existsSync(join(dir, path))) fail(Conditions.FetchFailed, new SourceError(`failed to sparse checkout directories : sparse checkout dir '${path}' does not exist in repository`, 'GitOperationFailed'));
     }
 
-    const revision = commitReference(obj, commit.commit);
-    if (obj.status!.artifact?.revision !== revision) {
-      const message = `new upstream revision '${revision}'`;
-      if (obj.status!.artifact) markTrue(obj, Conditions.ArtifactOutdated, 'NewRevision', message);
-      progressiveStatus(obj, true, 'Progressing', `building artifact: ${message}`);
-    }
+    this.markNewRevision(obj, commitReference(obj, commit.commit));
     return { type: 'fetched', commit: commit.commit, includes };
+  }
+
+  private markNewRevision(obj: GitRepository, revision: string): void {
+    if (obj.status!.artifact?.revision === revision) return;
+    const message = `new upstream revision '${revision}'`;
+    if (obj.status!.artifact) markTrue(obj, Conditions.ArtifactOutdated, 'NewRevision', message);
+    progressiveStatus(obj, true, 'Progressing', `building artifact: ${message}`);
+  }
+
+  private async resolve(obj: GitRepository, auth: GitAuthOptions, fail: (c: string, e: SourceError) => never): Promise<Commit> {
+    const ref = obj.spec.ref ?? {};
+    try {
+      return await resolveReference(obj.spec.url, {
+        ref: { branch: ref.branch, tag: ref.tag, semver: ref.semver, name: ref.name, commit: ref.commit },
+        auth: auth.auth,
+        tls: auth.tls,
+        timeoutMs: timeoutOf(obj),
+        allowProtocols: this.deps.gitAllowProtocols,
+      });
+    } catch (e) {
+      if (!(e instanceof GitError)) throw e;
+      const message = scrub(`failed to checkout and determine revision: ${e.message}`, auth.secrets);
+      return fail(Conditions.FetchFailed, new SourceError(message, e instanceof GitTimeoutError ? 'GitOperationFailed' : gitFailureReason(e)));
+    }
   }
 
   private async authOptions(obj: GitRepository, url: URL, fail: (c: string, e: SourceError) => never): Promise<GitAuthOptions> {
@@ -353,7 +385,7 @@ export class GitRepositoryReconciler {
     deleteCondition(obj, Conditions.IncludeUnavailable);
   }
 
-  private async reconcileArtifact(obj: GitRepository, commit: Commit, includes: Artifact[], dir: string, ctx: ReconcileContext): Promise<void> {
+  private async reconcileArtifact(obj: GitRepository, commit: Commit, includes: Artifact[], dir: string, ctx: ReconcileContext, cacheKey?: string): Promise<void> {
     const { storage, events } = this.deps;
     const st = obj.status!;
     const revision = commitReference(obj, commit);
@@ -366,12 +398,23 @@ export class GitRepositoryReconciler {
     }
     const path = storage.artifactPath('GitRepository', obj.metadata.namespace!, obj.metadata.name, `${commit.hash}.tar.gz`);
     let artifact: Artifact;
+    const cache = this.deps.cache;
     try {
-      artifact = await storage.archive(dir, path, revision, sourceIgnoreMatcher(dir, obj.spec.ignore));
+      if (cacheKey) {
+        const cached = cache!.get(cacheKey)!;
+        await mkdir(dirname(storage.localPath(path)), { recursive: true });
+        if (!(await cache!.materialize(cacheKey, storage.localPath(path)))) throw new Error('the shared archive vanished; it will be rebuilt');
+        artifact = { digest: cached.digest, lastUpdateTime: kubeTime(), path, revision, size: cached.size, url: storage.urlFor(path) };
+      } else {
+        artifact = await storage.archive(dir, path, revision, sourceIgnoreMatcher(dir, obj.spec.ignore));
+        const shareable = cache && !obj.spec.include?.length && !obj.spec.recurseSubmodules && !obj.spec.sparseCheckout?.length;
+        if (shareable) cache.set(archiveKey(obj.spec.url, commit.hash, obj.spec.ignore), { file: storage.localPath(path), digest: artifact.digest!, size: artifact.size!, message: commit.message });
+      }
     } catch (e) {
       const reason = (e as { reason?: string }).reason ?? 'ArchiveOperationFailed';
-      markTrue(obj, Conditions.StorageOperationFailed, reason, (e as Error).message);
-      throw new SourceError((e as Error).message, reason);
+      const message = e instanceof StorageError ? e.message : `unable to archive artifact to storage: ${(e as Error).message}`;
+      markTrue(obj, Conditions.StorageOperationFailed, reason, message);
+      throw new SourceError(message, reason);
     }
     st.artifact = artifact;
     st.includedArtifacts = includes.length ? includes : undefined;

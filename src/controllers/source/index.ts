@@ -8,6 +8,7 @@ import type { KubeClient } from '../../kube/client.js';
 import { Controller, EventRecorder, Informer, listen, ObjectPatcher, type BackoffOptions, type ControllerMetrics, type Listener, type Logger } from '../../runtime/index.js';
 import { artifactHandler } from './artifact-server.js';
 import { GitRepositoryReconciler } from './gitrepository.js';
+import { ArchiveCache } from './artifact-cache.js';
 import { Storage } from './storage.js';
 
 export const CONTROLLER_NAME = 'source-controller';
@@ -34,6 +35,8 @@ export interface SourceControllerOptions {
   stallTimeoutMs?: number;
   watchTimeoutSeconds?: () => number;
   gitAllowProtocols?: string;
+  /** Share archives between objects at the same remote commit (default true). */
+  shareArchives?: boolean;
 }
 
 export interface RunningSourceController {
@@ -69,6 +72,7 @@ export async function startSourceController(opts: SourceControllerOptions): Prom
     lookup: (ns, name) => informer.get(`${ns}/${name}`),
     requeueDependencyMs: opts.requeueDependencyMs ?? 30_000,
     gitAllowProtocols: opts.gitAllowProtocols,
+    cache: opts.shareArchives === false ? undefined : new ArchiveCache(),
   });
   const controller = new Controller<GitRepository>({
     name: 'gitrepository',
