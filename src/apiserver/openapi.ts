@@ -11,12 +11,26 @@ import type { Registry, ResourceType } from './registry.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
-function convertRefs(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(convertRefs);
+/**
+ * v2 definitions to v3 components: `$ref`s point into components, and a field or item that
+ * is only a reference becomes `allOf: [{$ref}]`, the shape kube-apiserver publishes (its
+ * fields carry descriptions beside the reference). kubectl explain names such a field's type
+ * after the referenced schema (IntOrString, Quantity) instead of its underlying type.
+ */
+function convertRefs(v: unknown, wrap = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => convertRefs(x));
   if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (wrap && keys.length === 1 && keys[0] === '$ref' && typeof o.$ref === 'string') {
+      return { allOf: [{ $ref: o.$ref.replace('#/definitions/', '#/components/schemas/') }] };
+    }
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
+    for (const [k, x] of Object.entries(o)) {
       if (k === '$ref' && typeof x === 'string') out[k] = x.replace('#/definitions/', '#/components/schemas/');
+      else if (k === 'properties' && x && typeof x === 'object' && !Array.isArray(x)) {
+        out[k] = Object.fromEntries(Object.entries(x).map(([name, field]) => [name, convertRefs(field, true)]));
+      } else if (k === 'items' || k === 'additionalProperties') out[k] = convertRefs(x, true);
       else out[k] = convertRefs(x);
     }
     return out;

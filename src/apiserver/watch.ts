@@ -39,6 +39,9 @@ export interface WatchRequest {
 /** How long a closed slow watcher may take to drain before its connection is cut. */
 const DRAIN_MS = 10_000;
 
+/** Changes a watcher may have waiting while its initial events are still being read. */
+const MAX_BACKLOG = 20_000;
+
 /** Per change: the object (and the one before) as each version sees it, and the event lines made from them. */
 interface EventViews {
   objects: Map<ResourceType, { now: ValueMap; prev: ValueMap | undefined }>;
@@ -70,6 +73,9 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   res.flushHeaders();
   let closed = false;
   let lastRv = 0;
+  /** False while the initial events are written; changes meanwhile wait in the backlog. */
+  let streaming = false;
+  const backlog: StoreEvent[] = [];
   const line = (type: string, obj: ValueMap): string => `${toJson({ type, object: obj })}\n`;
   const write = (text: string) => {
     if (closed) return;
@@ -86,7 +92,8 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   };
   const send = (type: string, obj: ValueMap) => write(line(type, req.render ? req.render(obj, type) : obj));
   const bookmark = (extra?: ValueMap) => {
-    const meta: ValueMap = { resourceVersion: String(Math.max(lastRv, store.currentRv())) };
+    // While streaming, every change up to now has been sent; before that, only up to lastRv.
+    const meta: ValueMap = { resourceVersion: String(streaming ? Math.max(lastRv, store.currentRv()) : lastRv) };
     if (extra) meta.annotations = extra;
     write(line('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata: meta }));
   };
@@ -118,14 +125,19 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
       sendShared(e, 'DELETED', now);
     }
   };
-  let backlog: StoreEvent[] = [];
-  let streaming = false;
   const unsubscribe = store.subscribe((e) => {
     if (streaming) deliver(e);
-    else backlog.push(e);
+    else if (inScope(e)) {
+      backlog.push(e);
+      // A client that cannot even take in its initial events is as slow as one that falls behind.
+      if (backlog.length > MAX_BACKLOG) {
+        watchStats.closedSlow++;
+        stop();
+      }
+    }
   });
   const timer = setInterval(() => {
-    if (req.allowBookmarks) bookmark();
+    if (req.allowBookmarks && streaming) bookmark();
   }, req.bookmarkIntervalMs);
   const deadline = setTimeout(() => stop(), req.timeoutSeconds * 1000);
   function stop(): void {
@@ -138,34 +150,70 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   }
   onClose(stop);
 
+  /** Waits until what is buffered for the client drains below the bound (initial events are never dropped). */
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (closed || res.writableLength <= req.bufferBytes) return resolve();
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+
   const rvText = req.resourceVersion;
   const fromNow = rvText === undefined || rvText === '' || rvText === '0';
-  if (fromNow || req.sendInitialEvents) {
-    const snapshotRv = store.currentRv();
-    for (const o of store.list(t.storage, t.namespaced && req.namespace !== '' ? req.namespace : undefined)) {
-      const obj = fromStorage(t, o);
-      if (req.match(obj)) send('ADDED', obj);
-    }
-    lastRv = snapshotRv;
-    if (req.sendInitialEvents && req.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
-  } else {
+  if (!fromNow && !req.sendInitialEvents) {
     const rv = Number(rvText);
     if (!Number.isInteger(rv) || rv < 0) {
       write(line('ERROR', new StatusError(400, 'BadRequest', `invalid resource version: ${rvText}`).toStatus() as ValueMap));
       stop();
       return;
     }
-    const history = store.since(rv);
-    if (history === undefined) {
+    if (store.since(rv) === undefined) {
       write(line('ERROR', gone(`too old resource version: ${rv} (${store.oldestRv()})`).toStatus() as ValueMap));
       stop();
       return;
     }
-    lastRv = rv;
-    for (const e of history) deliver(e);
   }
-  // Events that arrived while the initial state was sent.
-  for (const e of backlog) if (e.rv > lastRv) deliver(e);
-  backlog = [];
-  streaming = true;
+  // History replay stops where the backlog starts (it holds every later change), so nothing is sent twice.
+  const snapshotLimit = store.currentRv();
+  // The initial part (the current objects, or the changes since the requested version) is
+  // written at the pace the client reads it; changes meanwhile wait in the backlog.
+  const initial = async (): Promise<void> => {
+    if (fromNow || req.sendInitialEvents) {
+      const snapshotRv = store.currentRv();
+      const objects = store.list(t.storage, t.namespaced && req.namespace !== '' ? req.namespace : undefined);
+      lastRv = snapshotRv;
+      for (const o of objects) {
+        if (closed) return;
+        const obj = fromStorage(t, o);
+        if (req.match(obj)) {
+          send('ADDED', obj);
+          await drained();
+        }
+      }
+      if (req.sendInitialEvents && req.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    } else {
+      const rv = Number(rvText);
+      lastRv = rv;
+      for (const e of store.since(rv) ?? []) {
+        if (closed) return;
+        if (e.rv > snapshotLimit) break;
+        deliver(e);
+        await drained();
+      }
+    }
+    // Changes that arrived meanwhile, still at the client's pace.
+    for (let i = 0; !closed && i < backlog.length; i++) {
+      const e = backlog[i]!;
+      if (e.rv > lastRv) deliver(e);
+      await drained();
+    }
+    backlog.length = 0;
+    streaming = true;
+  };
+  initial().catch(() => stop());
 }

@@ -378,9 +378,9 @@ export class Workloads {
     void r.workload.then((w) => w.stop()).catch(() => undefined);
   }
 
-  private tryUpdate(t: ResourceType, ns: string, obj: ValueMap): void {
+  private tryUpdate(t: ResourceType, ns: string, obj: ValueMap, manager = 'kube-controller-manager'): void {
     try {
-      this.api.update(t, ns, String(metaOf(obj).name), obj, this.writer('kube-controller-manager'));
+      this.api.update(t, ns, String(metaOf(obj).name), obj, this.writer(manager));
     } catch (e) {
       if (!(e instanceof StatusError && (e.code === 409 || e.code === 404))) throw e;
       this.queueOwner(obj, ns);
@@ -585,6 +585,13 @@ export class Workloads {
     const t = this.type('', 'pods');
     const pod = this.api.read(t, ns, name);
     if (!pod || metaOf(pod).deletionTimestamp) return;
+    if (typeof spec(pod).nodeName !== 'string' || spec(pod).nodeName === '') {
+      // The scheduler binds a pod nobody placed to the one node; the change brings us back.
+      const bound = structuredClone(pod);
+      spec(bound).nodeName = this.opts.nodeName;
+      this.tryUpdate(t, ns, bound, 'kube-scheduler');
+      return;
+    }
     const st = status(pod);
     if (st.phase === 'Running' || st.phase === 'Succeeded' || st.phase === 'Failed') return;
     if (st.phase === 'Pending' && Array.isArray(st.containerStatuses)) return;

@@ -53,6 +53,8 @@ export interface InformerStats {
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly store = new Map<string, T>();
+  /** Objects this process wrote that are newer than what the watch has delivered so far. */
+  private readonly written = new Map<string, T>();
   private readonly handlers: InformerHandlers<T>[] = [];
   private resourceVersion: string | undefined;
   private stopped = false;
@@ -73,7 +75,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   get(key: string): T | undefined {
-    return this.store.get(key);
+    const w = this.written.get(key);
+    const s = this.store.get(key);
+    return w && (!s || newerResourceVersion(w.metadata.resourceVersion, s.metadata.resourceVersion)) ? w : s;
   }
 
   list(): T[] {
@@ -95,13 +99,14 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   /**
-   * Write-through after our own writes: keeps the cache from serving an object older than
-   * one this process has just written. Handlers are not called; the watch event follows.
+   * Write-through after our own writes: get() serves the object this process has just
+   * written until the watch delivers it (or something newer). Handlers are not called, and
+   * still see the watch's own old and new objects when the event arrives.
    */
   observe(obj: T): void {
     const key = objectKey(obj);
-    const cur = this.store.get(key);
-    if (cur && newerResourceVersion(obj.metadata.resourceVersion, cur.metadata.resourceVersion)) this.store.set(key, obj);
+    const cur = this.get(key);
+    if (cur && newerResourceVersion(obj.metadata.resourceVersion, cur.metadata.resourceVersion)) this.written.set(key, obj);
   }
 
   start(): void {
@@ -174,6 +179,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     } while (cont && !this.stopped);
     const old = new Map(this.store);
     this.store.clear();
+    this.written.clear();
     for (const [k, v] of fresh) this.store.set(k, v);
     for (const [k, v] of fresh) {
       const prev = old.get(k);
@@ -208,6 +214,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     obj.kind ??= this.opts.resource.kind;
     const key = objectKey(obj);
     const prev = this.store.get(key);
+    const w = this.written.get(key);
+    if (w && (ev.type === 'DELETED' || !newerResourceVersion(w.metadata.resourceVersion, obj.metadata.resourceVersion))) this.written.delete(key);
     if (ev.type === 'DELETED') {
       this.store.delete(key);
       this.emit('delete', obj);

@@ -54,6 +54,8 @@ export function httpsRequest(port: number, ca: string, token: string | undefined
     const h: Record<string, string> = { Accept: 'application/json', ...headers };
     if (token) h.Authorization = `Bearer ${token}`;
     if (payload !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
+    // Node sends DELETE bodies unframed unless told their length.
+    if (payload !== undefined) h['Content-Length'] = String(Buffer.byteLength(payload));
     const r = request({ host: '127.0.0.1', port, path, method, ca, headers: h }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -64,22 +64,33 @@ class Cursor {
 
 /** Splits a template into text and references; throws EnvsubstError on malformed syntax. */
 export function parseTemplate(src: string): Node[] {
-  const cur = new Cursor(src);
   const nodes: Node[] = [];
   let text = '';
-  while (!cur.atEnd()) {
-    if (cur.startsReference()) {
+  let from = 0; // start of the text not yet copied
+  let i = src.indexOf('$');
+  // Text is copied a run at a time: only a '$' can start anything.
+  while (i >= 0) {
+    const next = src.charCodeAt(i + 1);
+    if (next === 0x7b) {
+      // "${"
+      text += src.slice(from, i);
       if (text) nodes.push(text);
       text = '';
-      cur.pos += 2;
+      const cur = new Cursor(src);
+      cur.pos = i + 2;
       nodes.push(parseReference(cur));
-    } else if (src.charCodeAt(cur.pos) === 0x24 && src.charCodeAt(cur.pos + 1) === 0x24) {
-      text += '$';
-      cur.pos += 2;
+      from = cur.pos;
+      i = src.indexOf('$', from);
+    } else if (next === 0x24) {
+      // "$$" stands for "$"
+      text += src.slice(from, i + 1);
+      from = i + 2;
+      i = src.indexOf('$', from);
     } else {
-      text += cur.take();
+      i = src.indexOf('$', i + 1);
     }
   }
+  text += src.slice(from);
   if (text) nodes.push(text);
   return nodes;
 }

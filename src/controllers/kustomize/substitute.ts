@@ -109,8 +109,9 @@ export function substituteObjects(objects: ValueMap[], vars: Record<string, stri
     };
     // Flux checks the names for every object it substitutes, so the error names the first one.
     if (invalid !== undefined) fail(`'${invalid}' var name is invalid, must match '${VAR_NAME_PATTERN}'`);
-    // Text without '$' expands to itself: most objects never need printing.
-    if (!containsDollar(obj)) return obj;
+    // Text without "${" or "$$" expands to itself: most objects never need printing. (The
+    // printer never makes either from characters of two different strings.)
+    if (!hasReference(obj)) return obj;
     const text = emitYaml(obj);
     let expanded: string;
     try {
@@ -131,11 +132,11 @@ export function substituteObjects(objects: ValueMap[], vars: Record<string, stri
   });
 }
 
-function containsDollar(v: Value): boolean {
-  if (typeof v === 'string') return v.includes('$');
-  if (Array.isArray(v)) return v.some(containsDollar);
+function hasReference(v: Value): boolean {
+  if (typeof v === 'string') return v.includes('${') || v.includes('$$');
+  if (Array.isArray(v)) return v.some(hasReference);
   if (isMap(v)) {
-    for (const k in v) if (k.includes('$') || containsDollar(v[k]!)) return true;
+    for (const k in v) if (k.includes('${') || k.includes('$$') || hasReference(v[k]!)) return true;
   }
   return false;
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Artifact } from '../../api/meta.js';
 import { SOURCE_FINALIZER, type GitRepository, type GitRepositoryInclude } from '../../api/source.js';
 import { absoluteRevisionOf, checkout, GitError, GitTimeoutError, resolveReference, revisionOf, scrub, shortMessage, type Commit } from '../../git/index.js';
@@ -363,7 +363,7 @@ export class GitRepositoryReconciler {
       const toPath = incl.toPath ?? incl.repository.name;
       const fromPath = incl.fromPath ?? '';
       const target = join(dir, toPath);
-      if (!target.startsWith(dir)) {
+      if (target !== dir && !target.startsWith(dir + sep)) {
         markTrue(obj, Conditions.StorageOperationFailed, 'IllegalPath', `path calculation for include '${incl.repository.name}' failed: '${toPath}' is outside the checkout`);
         throw new SourceError(`path calculation for include '${incl.repository.name}' failed`, 'IllegalPath');
       }
@@ -371,7 +371,7 @@ export class GitRepositoryReconciler {
       try {
         await untarFile(this.deps.storage.localPath(includes[i]!.path), unpack);
         const from = join(unpack, fromPath);
-        if (!from.startsWith(unpack)) throw new Error(`'${fromPath}' is outside the included artifact`);
+        if (from !== unpack && !from.startsWith(unpack + sep)) throw new Error(`'${fromPath}' is outside the included artifact`);
         await rm(target, { recursive: true, force: true });
         await cp(from, target, { recursive: true });
       } catch (e) {

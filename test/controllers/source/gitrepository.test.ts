@@ -219,3 +219,36 @@ test('metrics, health and readiness endpoints answer', async () => {
   assert.deepEqual(line.GitRepository, { name: 'podinfo', namespace: 'default' });
   assert.equal(line.controllerGroup, 'source.toolkit.fluxcd.io');
 });
+
+test('includes copy another repository’s artifact in; .sourceignore and spec.ignore shape the archive', async () => {
+  const lib = env.repo('lib');
+  lib.commit({ 'lib/base.yaml': 'kind: Base\n', 'docs/x.md': 'x\n' }, 'lib');
+  const app = env.repo('app');
+  const appHash = app.commit({ 'app.yaml': 'kind: App\n', 'notes.txt': 'n\n', 'drafts/wip.yaml': 'w\n', '.sourceignore': 'drafts/\n' }, 'app');
+  await env.apply(basicAuthSecret('git-creds'));
+  await env.apply(gitRepository('lib', { url: `${env.git.url}/lib.git`, ref: { branch: 'main' }, secretRef: { name: 'git-creds' } }));
+  await env.apply(gitRepository('app', { url: `${env.git.url}/app.git`, ref: { branch: 'main' }, secretRef: { name: 'git-creds' }, include: [{ repository: { name: 'lib' }, fromPath: 'lib', toPath: 'vendor/lib' }] }));
+  const obj = await env.waitFor('app', 'Ready=True', (o) => ready(o)?.status === 'True');
+  assert.equal(obj.status!.artifact.revision, `main@sha1:${appHash}`);
+  assert.deepEqual(listTar(await download(obj.status!.artifact.url)), ['.', '.sourceignore', 'app.yaml', 'notes.txt', 'vendor', 'vendor/lib', 'vendor/lib/base.yaml']);
+  assert.equal(obj.status!.includedArtifacts.length, 1);
+  assert.deepEqual(obj.status!.observedInclude, [{ repository: { name: 'lib' }, fromPath: 'lib', toPath: 'vendor/lib' }]);
+  // spec.ignore changes the content of the same commit: a new archive, same revision.
+  await env.apply(gitRepository('app', { url: `${env.git.url}/app.git`, ref: { branch: 'main' }, secretRef: { name: 'git-creds' }, ignore: '*.txt\n', include: [{ repository: { name: 'lib' }, fromPath: 'lib', toPath: 'vendor/lib' }] }));
+  const ignored = await env.waitFor('app', 'the ignore rule', (o) => o.status?.observedIgnore === '*.txt\n' && ready(o)?.status === 'True');
+  // .sourceignore still applies: spec.ignore adds to it.
+  assert.deepEqual(listTar(await download(ignored.status!.artifact.url)), ['.', '.sourceignore', 'app.yaml', 'vendor', 'vendor/lib', 'vendor/lib/base.yaml']);
+  // A new commit in the included repository rebuilds the including one.
+  lib.commit({ 'lib/extra.yaml': 'kind: Extra\n' }, 'more lib');
+  await env.client.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'default' }, 'lib', 'merge', { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } } });
+  const rebuilt = await env.waitFor('app', 'rebuilt with the new include', (o) => storedEntries(o).includes('vendor/lib/extra.yaml'));
+  assert.equal(rebuilt.status!.artifact.revision, `main@sha1:${appHash}`);
+});
+
+/** The entries of an object's stored artifact, read from the storage directory. */
+function storedEntries(o: { status?: Record<string, any> }): string[] {
+  const path = o.status?.artifact?.path;
+  if (!path) return [];
+  const r = spawnSync('tar', ['-tzf', join(env.storage, path)], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split('\n') : [];
+}
