@@ -233,27 +233,32 @@ export class ResourceApi {
       snapshotRv = requestedRv;
     }
     objects ??= this.store.list(t.storage, ns);
+    const keyOf = (o: ValueMap) => `${metaOf(o).namespace ?? ''}/${metaOf(o).name ?? ''}`;
+    // Resume after the token's key (objects are in key order).
+    let i = 0;
+    if (start !== '') {
+      let hi = objects.length;
+      while (i < hi) {
+        const mid = (i + hi) >> 1;
+        if (keyOf(objects[mid]!) <= start) i = mid + 1;
+        else hi = mid;
+      }
+    }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: ValueMap[] = [];
     let lastKey = '';
-    let remaining = 0;
-    for (const o of objects) {
-      const key = `${metaOf(o).namespace ?? ''}/${metaOf(o).name ?? ''}`;
-      if (start !== '' && key <= start) continue;
-      const view = fromStorage(t, o);
+    for (; i < objects.length && (limit === 0 || items.length < limit); i++) {
+      const view = fromStorage(t, objects[i]!);
       if (!match(view)) continue;
-      if (limit > 0 && items.length >= limit) {
-        remaining++;
-        continue;
-      }
       items.push(view);
-      lastKey = key;
+      lastKey = keyOf(objects[i]!);
     }
     const metadata: ValueMap = { resourceVersion: String(snapshotRv) };
-    if (remaining > 0) {
+    // A page that filled up with objects left to look at goes on, as etcd reports more keys.
+    if (i < objects.length) {
       metadata.continue = encodeContinue({ rv: snapshotRv, start: lastKey });
       // The server counts what is left only when no selector filters it.
-      if (!opts.labelSelector && !opts.fieldSelector) metadata.remainingItemCount = remaining;
+      if (!opts.labelSelector && !opts.fieldSelector) metadata.remainingItemCount = objects.length - i;
     }
     return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items };
   }

@@ -23,6 +23,7 @@ import { metaOf } from './store.js';
 import { toJson } from './json.js';
 import { decodeKubeProtobuf } from './protobuf.js';
 import { evalJsonPath } from './jsonpath.js';
+import { jsonPatch, mergePatch } from './jsonpatch.js';
 
 export interface VersionInfo {
   major: string;
@@ -479,26 +480,35 @@ export class HttpFront {
       if (neg.table) this.send(res, 200, scaleTable(scale, (q.get('includeObject') ?? 'Metadata') as IncludeObject, this.opts.now()));
       else this.send(res, 200, scale);
     };
-    const cur = this.api.get(t, ns, name);
     if (method === 'GET') {
-      respond(toScale(cur));
+      respond(toScale(this.api.get(t, ns, name)));
       return;
     }
-    let desired: Value;
+    if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
+    if (method === 'PATCH' && !PATCH_TYPES.includes(contentType)) throw unsupportedMediaType(contentType, PATCH_TYPES);
+    // The body first: the object is read after it, so a patch applies to the latest state.
+    const body = decode(await readBody(req), method === 'PATCH' && contentType.includes('yaml') ? 'yaml' : contentType);
+    const cur = this.api.get(t, ns, name);
     const scale = toScale(cur);
-    if (method === 'PUT') desired = decode(await readBody(req), contentType);
-    else if (method === 'PATCH') {
-      if (!PATCH_TYPES.includes(contentType)) throw unsupportedMediaType(contentType, PATCH_TYPES);
-      const body = decode(await readBody(req), contentType.includes('yaml') ? 'yaml' : contentType);
-      const { mergePatch, jsonPatch } = await import('./jsonpatch.js');
-      if (contentType === 'application/json-patch+json') desired = jsonPatch(scale, body);
-      else desired = mergePatch(scale, isMap(body) ? body : {});
-    } else throw methodNotAllowed();
+    let desired: Value;
+    // A resourceVersion is a precondition only where the request carries one.
+    let rv: Value | undefined;
+    if (method === 'PUT') {
+      desired = body;
+      rv = isMap(body) && isMap(body.metadata) ? body.metadata.resourceVersion : undefined;
+    } else if (contentType === 'application/json-patch+json') {
+      desired = jsonPatch(scale, body);
+      // A JSON patch that changed (or tested and kept) the version sets a precondition too.
+      const patched = isMap(desired) && isMap(desired.metadata) ? desired.metadata.resourceVersion : undefined;
+      if (patched !== (scale.metadata as ValueMap).resourceVersion) rv = patched;
+    } else {
+      desired = mergePatch(scale, isMap(body) ? body : {});
+      rv = isMap(body) && isMap(body.metadata) ? body.metadata.resourceVersion : undefined;
+    }
     if (!isMap(desired) || !isMap(desired.spec) || typeof desired.spec.replicas !== 'number') {
       throw invalid('autoscaling', 'Scale', name, [fieldErrors.required('spec.replicas')]);
     }
     if (desired.spec.replicas < 0) throw invalid('autoscaling', 'Scale', name, [fieldErrors.invalid('spec.replicas', desired.spec.replicas, 'must be greater than or equal to 0')]);
-    const rv = isMap(desired.metadata) ? desired.metadata.resourceVersion : undefined;
     const next = structuredClone(cur);
     const keys = paths.specReplicasPath.replace(/^\./, '').split('.');
     let o: ValueMap = next;

@@ -43,6 +43,18 @@ function withResourceVersion(obj: ValueMap, rv: number): ValueMap {
   return { ...obj, metadata: { ...metaOf(obj), resourceVersion: String(rv) } };
 }
 
+/** The first index whose key is not below `key` in a sorted key list. */
+function lowerBound(keys: { key: string }[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]!.key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class Store {
   private rv = 0;
   private readonly data = new Map<string, Map<string, Map<string, ValueMap>>>();
@@ -51,7 +63,7 @@ export class Store {
   /** Events with rv > this are all in the history. */
   private compactedRv = 0;
   private readonly listeners = new Set<(e: StoreEvent) => void>();
-  /** Keys ("namespace/name") of each storage key in list order, rebuilt after a key is added or removed. */
+  /** Keys ("namespace/name") of each storage key in list order, built on first use and kept current. */
   private readonly sorted = new Map<string, { key: string; namespace: string; name: string }[]>();
   sink: ChangeSink | undefined;
 
@@ -99,18 +111,36 @@ export class Store {
     return keys;
   }
 
+  /** Keeps a built key order current as keys come (a binary search and one splice, not a sort). */
+  private sortedInsert(storage: string, namespace: string, name: string): void {
+    const keys = this.sorted.get(storage);
+    if (!keys) return;
+    const key = `${namespace}/${name}`;
+    keys.splice(lowerBound(keys, key), 0, { key, namespace, name });
+  }
+
+  private sortedRemove(storage: string, namespace: string, name: string): void {
+    const keys = this.sorted.get(storage);
+    if (!keys) return;
+    const key = `${namespace}/${name}`;
+    const i = lowerBound(keys, key);
+    if (keys[i]?.key === key) keys.splice(i, 1);
+  }
+
   /** Objects of a storage key in key order (see keys()), optionally in one namespace. */
   list(storage: string, namespace?: string): ValueMap[] {
     const s = this.data.get(storage);
     if (!s) return [];
-    const out: ValueMap[] = [];
+    const keys = this.keys(storage);
+    let from = 0;
+    let to = keys.length;
     if (namespace !== undefined) {
-      const b = s.get(namespace);
-      if (!b) return out;
-      for (const name of [...b.keys()].sort()) out.push(b.get(name)!);
-      return out;
+      // One namespace's keys are contiguous: those from "ns/" up to (not including) "ns0".
+      from = lowerBound(keys, `${namespace}/`);
+      to = lowerBound(keys, `${namespace}0`);
     }
-    for (const k of this.keys(storage)) out.push(s.get(k.namespace)!.get(k.name)!);
+    const out: ValueMap[] = new Array(to - from);
+    for (let i = from; i < to; i++) out[i - from] = s.get(keys[i]!.namespace)!.get(keys[i]!.name)!;
     return out;
   }
 
@@ -162,11 +192,11 @@ export class Store {
     const prev = b.get(name);
     const rv = this.rv + 1;
     const stored = withResourceVersion(obj, rv);
-    if (!prev) this.sorted.delete(storage);
     const event: StoreEvent = { rv, type: prev ? 'MODIFIED' : 'ADDED', storage, namespace, name, object: stored, prev };
     this.sink?.record(event);
     this.rv = rv;
     b.set(name, stored);
+    if (!prev) this.sortedInsert(storage, namespace, name);
     this.emit(event);
     return stored;
   }
@@ -181,7 +211,7 @@ export class Store {
     this.sink?.record(event);
     this.rv = rv;
     b.delete(name);
-    this.sorted.delete(storage);
+    this.sortedRemove(storage, namespace, name);
     this.emit(event);
     return last;
   }

@@ -80,7 +80,8 @@ export function startWatch(store: Store, res: ServerResponse, req: WatchRequest,
   const write = (text: string) => {
     if (closed) return;
     res.write(text);
-    if (res.writableLength > req.bufferBytes) {
+    // Initial events wait for the client instead (see drained()).
+    if (streaming && res.writableLength > req.bufferBytes) {
       watchStats.closedSlow++;
       stop();
       // What is buffered still goes out; a consumer that never reads is cut off.

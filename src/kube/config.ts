@@ -4,7 +4,18 @@
  * credential plugins are @kubernetes/client-node's; exec plugins run only when the caller
  * allows them, because they execute whatever the kubeconfig names.
  */
+import { existsSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** Whether KUBECONFIG, ~/.kube/config or an in-cluster service account exists. */
+function defaultConfigExists(): boolean {
+  const env = process.env.KUBECONFIG;
+  if (env) return env.split(delimiter).some((p) => p !== '' && existsSync(p));
+  if (existsSync(join(process.env.HOME || homedir(), '.kube', 'config'))) return true;
+  return Boolean(process.env.KUBERNETES_SERVICE_HOST) && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+}
 
 export interface KubeConfigOptions {
   /** A kubeconfig file; KUBECONFIG / ~/.kube/config / in-cluster when absent. */
@@ -53,8 +64,12 @@ export async function loadKubeConfig(opts: KubeConfigOptions = {}): Promise<Kube
   try {
     if (opts.inCluster) kc.loadFromCluster();
     else if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
+    else if (!defaultConfigExists()) {
+      // client-node would quietly fall back to http://localhost:8080.
+      throw new KubeConfigError('no kubeconfig found: set KUBECONFIG or --kubeconfig, or create ~/.kube/config (`fluxion cluster start NAME` does)');
+    } else kc.loadFromDefault();
   } catch (e) {
+    if (e instanceof KubeConfigError) throw e;
     throw new KubeConfigError(`cannot load kubeconfig: ${(e as Error).message}`);
   }
   if (opts.context) {

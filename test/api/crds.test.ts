@@ -1,7 +1,7 @@
 /** The generated CRDs as kubectl and the API server see them; `fluxion install --export`. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { allCrds, crdFor, gitRepositoryDefinition, installManifests } from '../../src/api/index.js';
 import { parseAllDocuments } from '../../src/yaml/parse.js';
@@ -111,15 +111,27 @@ test('fluxion install --export prints the namespace, CRDs, RBAC, services and de
   assert.match(unknown.stderr, /unknown component 'nope'/);
 });
 
-test('fluxion install (without --export) applies everything to the current context', async () => {
+/** Runs the CLI without blocking this process, which serves the cluster. */
+function fluxionAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const root = resolve(import.meta.dirname, '../..');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'install', '--kubeconfig', c.kubeconfig, '--namespace', 'fluxion-install'], { cwd: root, encoding: 'utf8' });
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+test('fluxion install (without --export) applies everything to the current context', async () => {
+  const r = await fluxionAsync(['install', '--kubeconfig', c.kubeconfig, '--namespace', 'fluxion-install']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /^► installing components in fluxion-install namespace\n/);
   assert.match(r.stderr, /✔ Deployment\/fluxion-install\/source-controller applied\n/);
   assert.match(r.stderr, /✔ install finished\n$/);
   const deploys = await c.kubectl(['get', 'deployments', '-n', 'fluxion-install', '-o', 'name']);
   assert.equal(deploys.stdout, 'deployment.apps/kustomize-controller\ndeployment.apps/source-controller\n');
-  const again = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'install', '--kubeconfig', c.kubeconfig, '--namespace', 'fluxion-install'], { cwd: root, encoding: 'utf8' });
+  const again = await fluxionAsync(['install', '--kubeconfig', c.kubeconfig, '--namespace', 'fluxion-install']);
   assert.equal(again.status, 0, `installing twice is an upgrade: ${again.stderr}`);
 });

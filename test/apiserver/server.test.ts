@@ -69,7 +69,7 @@ test('/openapi/v3 lists group-versions; their documents carry schemas and fieldV
   assert.equal(doc.json.openapi, '3.0.0');
   const schema = doc.json.components.schemas['io.k8s.api.apps.v1.Deployment'];
   assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
-  assert.equal(schema.properties.spec.$ref, '#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec');
+  assert.deepEqual(schema.properties.spec, { allOf: [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec' }] });
   const patch = doc.json.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
   assert.deepEqual(patch['x-kubernetes-group-version-kind'], { group: 'apps', version: 'v1', kind: 'Deployment' });
   assert.ok(patch.parameters.some((p: { name: string }) => p.name === 'fieldValidation'));

@@ -40,6 +40,7 @@ import {
 } from '../../runtime/index.js';
 import { AuthConfigError, gitAuthFromSecret, type GitAuthOptions } from './git-auth.js';
 import { sourceIgnoreMatcher } from './sourceignore.js';
+import type { ArchiveEntryFilter } from './archive.js';
 import { StorageError, type Storage } from './storage.js';
 import { untarFile } from './untar.js';
 import { archiveKey, type ArchiveCache } from './artifact-cache.js';
@@ -124,6 +125,22 @@ function contentConfigChanged(obj: GitRepository, includes: Artifact[]): boolean
 function includesDiffer(a: Artifact[], b: Artifact[] | undefined): boolean {
   const bb = b ?? [];
   return a.length !== bb.length || a.some((x, i) => x.revision !== bb[i]!.revision || x.digest !== bb[i]!.digest);
+}
+
+/**
+ * With a sparse checkout only the listed directories (and the directories leading to them)
+ * go into the artifact, as in Flux; the checkout itself is complete.
+ */
+function sparseFilter(paths: string[] | undefined, inner: ArchiveEntryFilter): ArchiveEntryFilter {
+  if (!paths?.length) return inner;
+  const wanted = paths.map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter(Boolean));
+  return {
+    excludes(path: string[], isDir: boolean): boolean {
+      const inside = wanted.some((w) => w.length === 0 || w.every((seg, i) => path[i] === seg));
+      const leadsTo = isDir && wanted.some((w) => path.length < w.length && path.every((seg, i) => w[i] === seg));
+      return (!inside && !leadsTo) || inner.excludes(path, isDir);
+    },
+  };
 }
 
 /** Classifies a git failure: credentials and host keys are authentication problems. */
@@ -406,7 +423,7 @@ export class GitRepositoryReconciler {
         if (!(await cache!.materialize(cacheKey, storage.localPath(path)))) throw new Error('the shared archive vanished; it will be rebuilt');
         artifact = { digest: cached.digest, lastUpdateTime: kubeTime(), path, revision, size: cached.size, url: storage.urlFor(path) };
       } else {
-        artifact = await storage.archive(dir, path, revision, sourceIgnoreMatcher(dir, obj.spec.ignore));
+        artifact = await storage.archive(dir, path, revision, sparseFilter(obj.spec.sparseCheckout, sourceIgnoreMatcher(dir, obj.spec.ignore)));
         const shareable = cache && !obj.spec.include?.length && !obj.spec.recurseSubmodules && !obj.spec.sparseCheckout?.length;
         if (shareable) cache.set(archiveKey(obj.spec.url, commit.hash, obj.spec.ignore), { file: storage.localPath(path), digest: artifact.digest!, size: artifact.size!, message: commit.message });
       }

@@ -1,7 +1,7 @@
 /** `fluxion controllers` as a user runs it: a process against the current context, stopped by SIGTERM. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -65,12 +65,19 @@ test('fluxion controllers --controllers=source reconciles, serves metrics and st
   }
 });
 
-test('unknown controllers and bad flags are refused with a message', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'controllers', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, KUBECONFIG: c.kubeconfig } });
-  const unknown = run('--controllers=helm', '--metrics-addr=127.0.0.1:0', '--health-addr=127.0.0.1:0', '--storage-addr=127.0.0.1:0');
+test('unknown controllers and bad flags are refused with a message', async () => {
+  // Asynchronous: this process serves the cluster the CLI talks to.
+  const run = (...args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'controllers', ...args], { cwd: root, env: { ...process.env, KUBECONFIG: c.kubeconfig } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (status) => done({ status, stderr }));
+    });
+  const unknown = await run('--controllers=helm', '--metrics-addr=127.0.0.1:0', '--health-addr=127.0.0.1:0', '--storage-addr=127.0.0.1:0');
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /unknown controller 'helm': the controllers are source/);
-  const bad = run('--requeue-dependency=soon');
+  const bad = await run('--requeue-dependency=soon');
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--requeue-dependency must be a duration such as 30s or 5m, not 'soon'/);
 });

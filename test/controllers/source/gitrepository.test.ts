@@ -252,3 +252,17 @@ function storedEntries(o: { status?: Record<string, any> }): string[] {
   const r = spawnSync('tar', ['-tzf', join(env.storage, path)], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim().split('\n') : [];
 }
+
+test('a sparse checkout archives only the listed directories', async () => {
+  const repo = env.repo('mono');
+  const hash = repo.commit({ 'apps/a/app.yaml': 'a\n', 'apps/b/app.yaml': 'b\n', 'infra/x.yaml': 'x\n', 'top.yaml': 't\n' }, 'mono');
+  await env.apply(basicAuthSecret('git-creds'));
+  await env.apply(gitRepository('mono', { url: `${env.git.url}/mono.git`, ref: { branch: 'main' }, secretRef: { name: 'git-creds' }, sparseCheckout: ['./apps/a', 'infra/'] }));
+  const obj = await env.waitFor('mono', 'Ready=True', (o) => ready(o)?.status === 'True');
+  assert.equal(obj.status!.artifact.revision, `main@sha1:${hash}`);
+  assert.deepEqual(storedEntries(obj), ['.', 'apps', 'apps/a', 'apps/a/app.yaml', 'infra', 'infra/x.yaml']);
+  assert.deepEqual(obj.status!.observedSparseCheckout, ['./apps/a', 'infra/']);
+  await env.apply(gitRepository('mono-missing', { url: `${env.git.url}/mono.git`, ref: { branch: 'main' }, secretRef: { name: 'git-creds' }, sparseCheckout: ['nope'] }));
+  const bad = await env.waitFor('mono-missing', 'Ready=False', (o) => ready(o)?.status === 'False');
+  assert.equal(ready(bad).message, "failed to sparse checkout directories : sparse checkout dir 'nope' does not exist in repository");
+});
