@@ -246,7 +246,9 @@ test('commonMetadata is stamped on every object, overriding existing keys', () =
 
 // The seed tutorial: every path clusters/beta's Kustomizations point at, built and substituted
 // as the controller will (capacitor's remote resources dropped, as the end-to-end test does).
-const SEED = path.resolve(process.env.FLUXION_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared'), 'fixtures/gitops-seed');
+const SEED_PATH = path.resolve(process.env.FLUXION_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared'), 'fixtures/gitops-seed');
+// The build follows symlinks, so the overlaid file must be named by its real path.
+const SEED = fs.existsSync(SEED_PATH) ? fs.realpathSync(SEED_PATH) : SEED_PATH;
 
 test('builds the gitops-seed beta cluster paths through generate and substitute', { skip: !fs.existsSync(SEED) && `${SEED} is absent` }, () => {
   const view = overlayFileSystem(diskFileSystem, {
