@@ -42,17 +42,20 @@ const DRAIN_MS = 10_000;
 /** Changes a watcher may have waiting while its initial events are still being read. */
 const MAX_BACKLOG = 20_000;
 
-/** Per change: the object (and the one before) as each version sees it, and the event lines made from them. */
+/**
+ * Per change: the object (and the one before) as each version sees it, and the event lines
+ * made from them. A change reaches every live watcher in one go, so only the latest change
+ * is kept (replays from the history make their own).
+ */
 interface EventViews {
   objects: Map<ResourceType, { now: ValueMap; prev: ValueMap | undefined }>;
   lines: Map<string, string>;
 }
-const views = new WeakMap<StoreEvent, EventViews>();
+let latest: { event: StoreEvent; views: EventViews } | undefined;
 
 function viewsOf(e: StoreEvent): EventViews {
-  let v = views.get(e);
-  if (!v) views.set(e, (v = { objects: new Map(), lines: new Map() }));
-  return v;
+  if (latest?.event !== e) latest = { event: e, views: { objects: new Map(), lines: new Map() } };
+  return latest.views;
 }
 
 function objectsFor(t: ResourceType, e: StoreEvent): { now: ValueMap; prev: ValueMap | undefined } {
