@@ -8,7 +8,7 @@ import { isMap, type Value, type ValueMap } from '../../yaml/types.js';
 import { KustomizeError } from '../errors.js';
 import type { FieldSpec } from '../fieldspec.js';
 import { sortTransformerConfig } from './merge.js';
-import { FIELD_SPEC_KEYS as CONFIG_FIELD_SPEC_KEYS, type FieldSpecListKey, type NameBackReference, type TransformerConfig, emptyTransformerConfig, goStringLess } from './types.js';
+import { FIELD_SPEC_KEYS as CONFIG_FIELD_SPEC_KEYS, type NameBackReference, type TransformerConfig, emptyTransformerConfig, goStringLess } from './types.js';
 
 const FIELD_SPEC_LIST_KEYS = CONFIG_FIELD_SPEC_KEYS;
 const CONFIG_KEYS = [...FIELD_SPEC_LIST_KEYS, 'nameReference'] as const;
