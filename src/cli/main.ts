@@ -34,7 +34,8 @@ async function main(): Promise<void> {
       return;
     }
     process.stderr.write(`✗ ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    const code = (e as { exitCode?: unknown }).exitCode;
+    process.exitCode = typeof code === 'number' ? code : 1;
   }
 }
 
