@@ -1,6 +1,6 @@
 /** kustomize.toolkit.fluxcd.io: Kustomization (storage v1; v1beta2 and v1beta1 served alike). */
 import { conditionsSchema, localObjectReference, secretKeyReference, type FluxObject, type LocalObjectReference, type ReconcileStatus } from './meta.js';
-import { arr, bool, duration, int64, obj, READY_COLUMNS, str, stringMap, dateTime, type KindDefinition, type Schema } from './openapi.js';
+import { anything, arr, bool, duration, int64, obj, READY_COLUMNS, str, stringMap, dateTime, type KindDefinition, type Schema } from './openapi.js';
 
 export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 export const KUSTOMIZE_V1 = `${KUSTOMIZE_GROUP}/v1`;
@@ -24,6 +24,12 @@ export interface KustomizationSpec {
   nameSuffix?: string;
   commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   patches?: { patch: string; target?: Record<string, string> }[];
+  /** v1beta1/v1beta2 only. */
+  patchesStrategicMerge?: Record<string, unknown>[];
+  /** v1beta1/v1beta2 only. */
+  patchesJson6902?: { patch: Record<string, unknown>[]; target: Record<string, string> }[];
+  /** v1beta1 only; ignored. */
+  validation?: string;
   images?: { name: string; newName?: string; newTag?: string; digest?: string }[];
   components?: string[];
   ignoreMissingComponents?: boolean;
@@ -86,6 +92,11 @@ export const kustomizationDefinition: KindDefinition = {
         namePrefix: str({ maxLength: 200 }),
         nameSuffix: str({ maxLength: 200 }),
         patches: arr(obj({ patch: str(), target: selector }, ['patch'])),
+        // v1beta1/v1beta2 fields, kept so that 2020-era objects read back whole through v1
+        // (None conversion; `validation` is accepted and ignored, as Flux came to do).
+        patchesJson6902: arr(obj({ patch: arr(anything()), target: selector }, ['patch', 'target'])),
+        patchesStrategicMerge: arr(anything()),
+        validation: str(),
         path: str(),
         postBuild: obj({
           substitute: stringMap(),

@@ -88,6 +88,7 @@ export class LocalCluster {
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
       watchBufferBytes: opts.watchBufferBytes ?? 16 * 1024 * 1024,
       now,
+      podLogs: (pod) => this.workloads?.logsOf(pod),
     });
   }
 

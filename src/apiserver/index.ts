@@ -8,3 +8,4 @@ export { LocalCluster, KUBERNETES_VERSION, type ClusterOptions } from './cluster
 export { ensurePki, type Pki } from './pki.js';
 export { SIMULATE_ANNOTATION, type WorkloadRunner, type RunningWorkload } from './workloads.js';
 export { StatusError } from './errors.js';
+export { LogBuffer, type LogLine } from './podlogs.js';

@@ -537,7 +537,7 @@ export class ResourceApi {
       strip: this.stripper(t, sub),
     }) as unknown as Value;
     if (Array.isArray(requestedManaged) && requestedManaged.length === 0) pm.managedFields = [];
-    if (valuesEqual(prepared, old)) return { code: 200, body: old, warnings };
+    if (sameButManagedTimes(prepared, old)) return { code: 200, body: old, warnings };
     const out = this.commit(t, prepared, opts.dryRun, true);
     return { code: 200, body: out, warnings };
   }
@@ -649,7 +649,7 @@ export class ResourceApi {
     const prepared = this.prepare(t, next, old);
     this.bumpGeneration(t, prepared, old);
     metaOf(prepared).managedFields = result.managedFields as unknown as Value;
-    if (valuesEqual(prepared, old)) return { code: 200, body: old, warnings };
+    if (sameButManagedTimes(prepared, old)) return { code: 200, body: old, warnings };
     const out = this.commit(t, prepared, opts.dryRun, true);
     return { code: 200, body: out, warnings };
   }
@@ -804,4 +804,18 @@ function findTypeMismatch(v: Value, schema: OpenApiSchema, resolve: (s: OpenApiS
       }
       return undefined;
   }
+}
+
+/**
+ * Kubernetes drops a write whose only change is the time of managedFields entries (its
+ * IgnoreManagedFieldsTimestampsTransformer), so re-applying the same config is a no-op.
+ */
+function sameButManagedTimes(next: ValueMap, old: ValueMap): boolean {
+  if (valuesEqual(next, old)) return true;
+  const untimed = (o: ValueMap): ValueMap => {
+    const mf = metaOf(o).managedFields;
+    if (!Array.isArray(mf)) return o;
+    return { ...o, metadata: { ...metaOf(o), managedFields: mf.map((e) => (isMap(e) ? { ...e, time: '' } : e)) } };
+  };
+  return valuesEqual(untimed(next), untimed(old));
 }

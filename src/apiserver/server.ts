@@ -24,6 +24,7 @@ import { toJson } from './json.js';
 import { decodeKubeProtobuf } from './protobuf.js';
 import { evalJsonPath } from './jsonpath.js';
 import { jsonPatch, mergePatch } from './jsonpatch.js';
+import { serveLog, type LogBuffer } from './podlogs.js';
 
 export interface VersionInfo {
   major: string;
@@ -41,6 +42,8 @@ export interface HttpOptions {
   /** Bytes a watch may have unread before it is closed as too slow. */
   watchBufferBytes: number;
   now: () => Date;
+  /** The log buffer of a pod whose workload a runner runs (none: the pod is only simulated). */
+  podLogs?: (pod: ValueMap) => LogBuffer | undefined;
 }
 
 /** Query booleans as Go's strconv.ParseBool reads them (clients send "true", "True", "1"…). */
@@ -299,7 +302,7 @@ export class HttpFront {
     if (!t.namespaced && rp.namespace !== '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const ns = rp.namespace;
     if (t.group === '' && t.plural === 'pods' && rp.sub === 'log' && rp.name !== undefined && method === 'GET') {
-      this.podLog(res, t, ns, rp.name);
+      this.podLog(req, res, url.searchParams, t, ns, rp.name);
       return;
     }
     if (rp.sub !== undefined && !t.subresources.some((s) => s.name === rp.sub)) {
@@ -439,11 +442,29 @@ export class HttpFront {
     };
   }
 
-  /** No container runs, so a pod's log says that (kubectl logs works and explains itself). */
-  private podLog(res: ServerResponse, t: ResourceType, ns: string, name: string): void {
+  /**
+   * A pod's log: what its runner's workload wrote, or, for a pod that is only simulated, a
+   * line saying no container runs here (kubectl logs works and explains itself).
+   */
+  private podLog(req: IncomingMessage, res: ServerResponse, q: URLSearchParams, t: ResourceType, ns: string, name: string): void {
     const pod = this.api.get(t, ns, name);
     const spec = isMap(pod.spec) ? pod.spec : {};
     const containers = Array.isArray(spec.containers) ? spec.containers.filter(isMap) : [];
+    const container = q.get('container');
+    if (container && !containers.some((c) => c.name === container)) {
+      throw badRequest(`container ${container} is not valid for pod ${name}`);
+    }
+    if (!container && containers.length > 1) {
+      throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => String(c.name)).join(' ')}]`);
+    }
+    const buffer = this.opts.podLogs?.(pod);
+    if (buffer) {
+      serveLog(req, res, q, buffer, this.opts.now(), (stop) => {
+        this.watchers.add(stop);
+        res.on('close', () => this.watchers.delete(stop));
+      });
+      return;
+    }
     const images = containers.map((c) => `${String(c.name)}=${String(c.image ?? '')}`).join(', ');
     this.send(res, 200, `fluxion cluster: pod ${ns}/${name} is simulated; no container runs here (${images})\n`, 'text/plain');
   }

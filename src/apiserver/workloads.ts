@@ -19,6 +19,7 @@ import { timestamp, type ResourceApi, type WriteOptions } from './rest.js';
 import { metaOf, type Store, type StoreEvent } from './store.js';
 import { WorkQueue } from './controllers.js';
 import { valuesEqual } from './ssa.js';
+import type { LogBuffer } from './podlogs.js';
 
 export const SIMULATE_ANNOTATION = 'fluxion.dev/simulate';
 
@@ -28,6 +29,8 @@ export interface RunningWorkload {
   update?(deployment: ValueMap): void | Promise<void>;
   /** The Deployment is gone or scaled to zero. */
   stop(): void | Promise<void>;
+  /** What the workload writes, served as the log of the Deployment's pods. */
+  logs?: LogBuffer;
 }
 
 export interface WorkloadRunner {
@@ -106,7 +109,7 @@ export class Workloads {
   private readonly queue = new WorkQueue();
   private unsubscribe: (() => void) | undefined;
   private podIp = 2;
-  private readonly running = new Map<string, { runner: WorkloadRunner; workload: Promise<RunningWorkload>; generation: Value | undefined }>();
+  private readonly running = new Map<string, { runner: WorkloadRunner; workload: Promise<RunningWorkload>; generation: Value | undefined; started?: RunningWorkload }>();
   private readonly failedRunners = new Set<string>();
 
   constructor(
@@ -358,9 +361,13 @@ export class Workloads {
       return;
     }
     const workload = Promise.resolve().then(() => runner.start(d));
-    this.running.set(key, { runner, workload, generation: metaOf(d).generation });
+    const entry: { runner: WorkloadRunner; workload: Promise<RunningWorkload>; generation: Value | undefined; started?: RunningWorkload } = { runner, workload, generation: metaOf(d).generation };
+    this.running.set(key, entry);
     workload.then(
-      () => this.failedRunners.delete(key),
+      (w) => {
+        entry.started = w;
+        this.failedRunners.delete(key);
+      },
       (e) => {
         process.stderr.write(`fluxion cluster: runner for Deployment ${key} failed: ${(e as Error)?.message ?? String(e)}\n`);
         this.failedRunners.add(key);
@@ -368,6 +375,21 @@ export class Workloads {
         this.queue.add(this.key('deploy', ns, name), () => this.deployment(ns, name));
       },
     );
+  }
+
+  /** The log buffer of the runner behind a pod (pod → ReplicaSet → Deployment), if any. */
+  logsOf(pod: ValueMap): LogBuffer | undefined {
+    const ns = String(metaOf(pod).namespace ?? '');
+    let cur: ValueMap | undefined = pod;
+    for (let depth = 0; cur && depth < 3; depth++) {
+      const refs = metaOf(cur).ownerReferences;
+      const ref = Array.isArray(refs) ? (refs.find((r) => isMap(r) && r.controller === true) as ValueMap | undefined) : undefined;
+      if (!ref) return undefined;
+      if (ref.kind === 'Deployment') return this.running.get(`${ns}/${String(ref.name)}`)?.started?.logs;
+      if (ref.kind !== 'ReplicaSet') return undefined;
+      cur = this.store.get('apps/replicasets', ns, String(ref.name));
+    }
+    return undefined;
   }
 
   private stopRunner(key: string): void {

@@ -212,7 +212,10 @@ async function start(name: string, opts: StartOptions): Promise<void> {
   const token = prev?.token ?? randomBytes(32).toString('hex');
   const t0 = Date.now();
   let cluster: Awaited<ReturnType<typeof LocalCluster.start>>;
-  const common = { name, token, caCert: pki.caCert, cert: pki.cert, key: pki.key, dataDir, simulate: opts.simulate !== false };
+  // Fluxion's own controller Deployments (fluxion install, bootstrap) run in this process.
+  const { ControllerRunner } = await import('../cluster-runner/index.js');
+  const runner = new ControllerRunner();
+  const common = { name, token, caCert: pki.caCert, cert: pki.cert, key: pki.key, dataDir, simulate: opts.simulate !== false, runners: [runner] };
   try {
     cluster = await LocalCluster.start({ ...common, port: port ?? prev?.port ?? 0 });
   } catch (e) {
@@ -220,6 +223,7 @@ async function start(name: string, opts: StartOptions): Promise<void> {
     else throw e;
   }
   const server = cluster.url;
+  runner.connect({ server, token, caCert: pki.caCert });
   // The kubeconfig first: the state file is what tells a detaching parent we are ready.
   const path = await writeContext(name, server, pki.caCert, token);
   writeState({ name, token, port: cluster.port, pid: process.pid, dataDir, server, startedAt: new Date().toISOString() });
@@ -229,7 +233,7 @@ async function start(name: string, opts: StartOptions): Promise<void> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void cluster.stop().finally(() => {
+      void Promise.all([cluster.stop(), runner.stopAll()]).finally(() => {
         const s = readState(name);
         if (s && s.pid === process.pid) writeState({ ...s, pid: undefined });
         done();

@@ -109,3 +109,6 @@ export function readyColumns(obj: { status?: { conditions?: { type: string; stat
 
 /** flux prints booleans capitalised (Go's strconv.FormatBool + strings.Title). */
 export const titleBool = (b: boolean | undefined) => (b ? 'True' : 'False');
+
+/** flux's "✚ generating …" line (logger.Generatef), on stderr like the other status lines. */
+export const sayGenerating = (msg: string) => process.stderr.write(`✚ ${msg}\n`);

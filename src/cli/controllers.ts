@@ -2,9 +2,10 @@
  * `fluxion controllers`: runs the chosen Flux controllers against the current kubeconfig
  * context until SIGINT/SIGTERM, with Flux's flags for listeners, storage and retries.
  */
-import type { Command } from 'commander';
+import { Command } from 'commander';
+import type { ManagerOptions } from '../controllers/manager.js';
 
-interface ControllersFlags {
+export interface ControllersFlags {
   controllers: string;
   concurrent: string;
   storagePath?: string;
@@ -27,13 +28,31 @@ interface ControllersFlags {
   context?: string;
   allowExecPlugins?: boolean;
   enableLeaderElection?: boolean;
+  remoteBases: boolean;
+  crossNamespaceRefs: boolean;
+  defaultServiceAccount?: string;
+  featureGates?: string;
+  customApplyStageKinds?: string;
 }
 
-export function registerControllers(program: Command): void {
-  program
-    .command('controllers')
-    .description('run Flux controllers (source, …) against the current kubeconfig context')
-    .option('--controllers <list>', 'comma-separated controllers to run', 'source')
+const FEATURE_GATES: Record<string, boolean> = { StrictPostBuildSubstitutions: true };
+
+/** `--feature-gates=A=true,B=false` over the defaults; an unknown gate is an error. */
+function parseFeatureGates(flag: string | undefined): Record<string, boolean> {
+  const gates = { ...FEATURE_GATES };
+  for (const item of (flag ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [name, value = 'true'] = item.split('=');
+    if (!(name! in FEATURE_GATES)) throw new Error(`--feature-gates: unknown gate '${name}' (known: ${Object.keys(FEATURE_GATES).join(', ')})`);
+    if (value !== 'true' && value !== 'false') throw new Error(`--feature-gates: ${name} must be true or false, not '${value}'`);
+    gates[name!] = value === 'true';
+  }
+  return gates;
+}
+
+/** Adds the flags of `fluxion controllers` (the container args of the controller Deployments). */
+export function addControllerOptions(cmd: Command): Command {
+  return cmd
+    .option('--controllers <list>', 'comma-separated controllers to run (source, kustomize)', 'source,kustomize')
     .option('--concurrent <n>', 'objects reconciled in parallel, per controller', '2')
     .option('--storage-path <dir>', 'where artifacts are stored ($FLUXION_HOME/storage by default)')
     .option('--storage-addr <addr>', 'listen address of the artifact server', ':9090')
@@ -55,45 +74,81 @@ export function registerControllers(program: Command): void {
     .option('--context <name>', 'the kubeconfig context to use')
     .option('--allow-exec-plugins', 'let kubeconfig exec credential plugins run')
     .option('--enable-leader-election', 'accepted for compatibility; leader election is not implemented yet')
+    .option('--no-remote-bases', 'kustomize: refuse remote bases (git, https) in builds')
+    .option('--no-cross-namespace-refs', 'kustomize: refuse sources in other namespaces')
+    .option('--default-service-account <name>', 'kustomize: impersonate this service account when spec.serviceAccountName is empty')
+    .option('--feature-gates <list>', 'comma-separated gate=true|false; StrictPostBuildSubstitutions (default true)')
+    .option('--custom-apply-stage-kinds <list>', 'kustomize: group/Kind list applied in a stage of their own before the rest');
+}
+
+/**
+ * Parses `controllers …` container args (without the leading verb) as `fluxion controllers`
+ * would; errors name the flag.
+ */
+export function parseControllerArgs(args: string[]): ControllersFlags {
+  const cmd = addControllerOptions(new Command('controllers'))
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .allowExcessArguments(false);
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch (e) {
+    throw new Error(`controllers ${args.join(' ')}: ${(e as Error).message.replace(/^error: /, '')}`);
+  }
+  return cmd.opts<ControllersFlags>();
+}
+
+/** The manager options the flags stand for (the client and log destination are the caller's). */
+export async function managerOptionsFromFlags(flags: ControllersFlags): Promise<Omit<ManagerOptions, 'client'>> {
+  const { parseDuration } = await import('../runtime/duration.js');
+  const duration = (name: string, v: string) => {
+    const ms = parseDuration(v);
+    if (ms === undefined || ms < 0) throw new Error(`--${name} must be a duration such as 30s or 5m, not '${v}'`);
+    return ms;
+  };
+  const int = (name: string, v: string, min = 0) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, not '${v}'`);
+    return n;
+  };
+  if (!['trace', 'debug', 'info', 'error'].includes(flags.logLevel)) throw new Error(`--log-level must be trace, debug, info or error, not '${flags.logLevel}'`);
+  if (flags.logEncoding !== 'json') throw new Error(`--log-encoding must be json, not '${flags.logEncoding}'`);
+  if (flags.watchAllNamespaces !== 'true' && flags.watchAllNamespaces !== 'false') throw new Error(`--watch-all-namespaces must be true or false`);
+  return {
+    controllers: flags.controllers.split(',').map((s) => s.trim()).filter(Boolean),
+    concurrency: int('concurrent', flags.concurrent, 1),
+    watchAllNamespaces: flags.watchAllNamespaces === 'true',
+    namespace: flags.namespace ?? process.env.RUNTIME_NAMESPACE,
+    metricsAddr: flags.metricsAddr,
+    healthAddr: flags.healthAddr,
+    logLevel: flags.logLevel as 'info',
+    eventsAddr: flags.eventsAddr,
+    requeueDependencyMs: duration('requeue-dependency', flags.requeueDependency),
+    minRetryDelayMs: duration('min-retry-delay', flags.minRetryDelay),
+    maxRetryDelayMs: duration('max-retry-delay', flags.maxRetryDelay),
+    jitterPercent: int('interval-jitter-percentage', flags.intervalJitterPercentage),
+    storagePath: flags.storagePath,
+    storageAddr: flags.storageAddr,
+    storageAdvAddr: flags.storageAdvAddr,
+    retentionTtlMs: duration('artifact-retention-ttl', flags.artifactRetentionTtl),
+    retentionRecords: int('artifact-retention-records', flags.artifactRetentionRecords, 1),
+    noRemoteBases: flags.remoteBases === false,
+    noCrossNamespaceRefs: flags.crossNamespaceRefs === false,
+    defaultServiceAccount: flags.defaultServiceAccount,
+    strictSubstitute: parseFeatureGates(flags.featureGates).StrictPostBuildSubstitutions,
+    customApplyStageKinds: flags.customApplyStageKinds,
+  };
+}
+
+export function registerControllers(program: Command): void {
+  addControllerOptions(program.command('controllers').description('run Flux controllers (source, …) against the current kubeconfig context'))
     .action(async (flags: ControllersFlags) => {
-      const { parseDuration } = await import('../runtime/duration.js');
       const { loadKubeConfig, KubeClient } = await import('../kube/index.js');
       const { startControllers } = await import('../controllers/manager.js');
-      const duration = (name: string, v: string) => {
-        const ms = parseDuration(v);
-        if (ms === undefined || ms < 0) throw new Error(`--${name} must be a duration such as 30s or 5m, not '${v}'`);
-        return ms;
-      };
-      const int = (name: string, v: string, min = 0) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, not '${v}'`);
-        return n;
-      };
-      if (!['trace', 'debug', 'info', 'error'].includes(flags.logLevel)) throw new Error(`--log-level must be trace, debug, info or error, not '${flags.logLevel}'`);
-      if (flags.logEncoding !== 'json') throw new Error(`--log-encoding must be json, not '${flags.logEncoding}'`);
-      if (flags.watchAllNamespaces !== 'true' && flags.watchAllNamespaces !== 'false') throw new Error(`--watch-all-namespaces must be true or false`);
+      const options = await managerOptionsFromFlags(flags);
       const conn = await loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context, allowExecPlugins: flags.allowExecPlugins });
       const client = new KubeClient(conn, 'fluxion-controllers');
-      const running = await startControllers({
-        client,
-        controllers: flags.controllers.split(',').map((s) => s.trim()).filter(Boolean),
-        concurrency: int('concurrent', flags.concurrent, 1),
-        watchAllNamespaces: flags.watchAllNamespaces === 'true',
-        namespace: flags.namespace ?? process.env.RUNTIME_NAMESPACE,
-        metricsAddr: flags.metricsAddr,
-        healthAddr: flags.healthAddr,
-        logLevel: flags.logLevel as 'info',
-        eventsAddr: flags.eventsAddr,
-        requeueDependencyMs: duration('requeue-dependency', flags.requeueDependency),
-        minRetryDelayMs: duration('min-retry-delay', flags.minRetryDelay),
-        maxRetryDelayMs: duration('max-retry-delay', flags.maxRetryDelay),
-        jitterPercent: int('interval-jitter-percentage', flags.intervalJitterPercentage),
-        storagePath: flags.storagePath,
-        storageAddr: flags.storageAddr,
-        storageAdvAddr: flags.storageAdvAddr,
-        retentionTtlMs: duration('artifact-retention-ttl', flags.artifactRetentionTtl),
-        retentionRecords: int('artifact-retention-records', flags.artifactRetentionRecords, 1),
-      });
+      const running = await startControllers({ ...options, client });
       const listeners = [
         running.metricsServer && `metrics ${running.metricsServer.address}`,
         running.healthServer && `health ${running.healthServer.address}`,

@@ -2,8 +2,25 @@
 import { Command, CommanderError } from 'commander';
 import { registerKustomize } from './kustomize.js';
 import { registerCluster } from './cluster.js';
+import { registerGitServer } from './git-server.js';
 import { registerInstall } from './install.js';
 import { registerControllers } from './controllers.js';
+import { registerCheck } from './check.js';
+import { registerUninstall } from './uninstall.js';
+import { registerBootstrap } from './bootstrap.js';
+import { registerCompletion } from './completion.js';
+import { registerReconcile } from './reconcile.js';
+import { registerEvents } from './events.js';
+import { registerLogs } from './logs.js';
+import { registerTree } from './tree.js';
+import { registerBuild } from './build-ks.js';
+import { registerDiff } from './diff-ks.js';
+import { registerService } from './service.js';
+import { registerCreate } from './create.js';
+import { registerGet } from './get.js';
+import { registerExport } from './export.js';
+import { registerSuspend } from './suspend.js';
+import { registerDelete } from './delete.js';
 import { VERSION } from './version.js';
 
 export function makeProgram(): Command {
@@ -20,8 +37,25 @@ export function makeProgram(): Command {
     });
   registerKustomize(program);
   registerCluster(program);
+  registerGitServer(program);
   registerInstall(program);
   registerControllers(program);
+  registerCheck(program);
+  registerUninstall(program);
+  registerBootstrap(program);
+  registerCompletion(program);
+  registerReconcile(program);
+  registerEvents(program);
+  registerLogs(program);
+  registerTree(program);
+  registerBuild(program);
+  registerDiff(program);
+  registerService(program);
+  registerCreate(program);
+  registerGet(program);
+  registerExport(program);
+  registerSuspend(program);
+  registerDelete(program);
   return program;
 }
 

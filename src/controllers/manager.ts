@@ -10,7 +10,7 @@ import type { KubeClient } from '../kube/client.js';
 import { ControllerMetrics, createLogger, listen, probeHandler, type Listener, type Logger, type LogLevel } from '../runtime/index.js';
 import type { DestinationStream } from 'pino';
 
-export const KNOWN_CONTROLLERS = ['source'] as const;
+export const KNOWN_CONTROLLERS = ['source', 'kustomize'] as const;
 export type ControllerName = (typeof KNOWN_CONTROLLERS)[number];
 
 export interface ManagerOptions {
@@ -38,6 +38,13 @@ export interface ManagerOptions {
   retentionTtlMs?: number;
   stallTimeoutMs?: number;
   gitAllowProtocols?: string;
+  // kustomize
+  noRemoteBases?: boolean;
+  noCrossNamespaceRefs?: boolean;
+  defaultServiceAccount?: string;
+  /** The StrictPostBuildSubstitutions feature gate (default true). */
+  strictSubstitute?: boolean;
+  customApplyStageKinds?: string;
 }
 
 export interface RunningControllers {
@@ -48,6 +55,7 @@ export interface RunningControllers {
   /** The artifact server's bound address (source). */
   storageAddress?: string;
   source?: import('./source/index.js').RunningSourceController;
+  kustomize?: import('./kustomize/index.js').RunningKustomizeController;
   stop(): Promise<void>;
 }
 
@@ -99,6 +107,30 @@ export async function startControllers(opts: ManagerOptions): Promise<RunningCon
       running.storageAddress = source.artifactServer.address;
       readiness.push(source.ready);
       stoppers.unshift(() => source.stop());
+    }
+    if (opts.controllers.includes('kustomize')) {
+      const { startKustomizeController } = await import('./kustomize/index.js');
+      const { parseGroupKinds } = await import('./kustomize/stages.js');
+      const kustomize = await startKustomizeController({
+        client: opts.client,
+        log,
+        metrics,
+        concurrency: opts.concurrency,
+        namespace,
+        requeueDependencyMs: opts.requeueDependencyMs,
+        backoff,
+        jitterPercent: opts.jitterPercent,
+        eventsAddr: opts.eventsAddr,
+        stallTimeoutMs: opts.stallTimeoutMs,
+        noRemoteBases: opts.noRemoteBases,
+        noCrossNamespaceRefs: opts.noCrossNamespaceRefs,
+        defaultServiceAccount: opts.defaultServiceAccount,
+        strictSubstitute: opts.strictSubstitute,
+        customStageKinds: parseGroupKinds(opts.customApplyStageKinds ?? ''),
+      });
+      running.kustomize = kustomize;
+      readiness.push(kustomize.ready);
+      stoppers.unshift(() => kustomize.stop());
     }
   } catch (e) {
     for (const s of stoppers) await s().catch(() => {});

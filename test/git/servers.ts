@@ -1,11 +1,10 @@
 /**
- * Real git servers for tests: bare repositories served by `git http-backend` behind a small
- * Node HTTP server (basic or bearer auth, push included), and by `sshd` on loopback with a
- * key and known_hosts. Each test starts what it needs and stops it in `after`.
+ * Real git servers for tests: bare repositories served over HTTP by src/gitserver (`git
+ * http-backend`; basic or bearer auth, push included), and by `sshd` on loopback with a key
+ * and known_hosts. Each test starts what it needs and stops it in `after`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createConnection, createServer as createNetServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,109 +79,8 @@ export class TestRepo {
   }
 }
 
-export interface GitHttpServer {
-  url: string;
-  port: number;
-  root: string;
-  /** Requests answered, by outcome. */
-  stats: { ok: number; unauthorized: number };
-  close(): Promise<void>;
-}
-
-export interface GitHttpOptions {
-  root: string;
-  username?: string;
-  password?: string;
-  bearerToken?: string;
-}
-
-function authorized(req: IncomingMessage, opts: GitHttpOptions): string | undefined {
-  const h = req.headers.authorization ?? '';
-  if (opts.bearerToken !== undefined) return h === `Bearer ${opts.bearerToken}` ? 'bearer' : undefined;
-  if (opts.username === undefined) return 'anonymous';
-  if (!h.startsWith('Basic ')) return undefined;
-  const [u, ...p] = Buffer.from(h.slice(6), 'base64').toString('utf8').split(':');
-  return u === opts.username && p.join(':') === opts.password ? u : undefined;
-}
-
-/** Serves `root/**.git` over smart HTTP through `git http-backend` (CGI). */
-export function startGitHttpServer(opts: GitHttpOptions): Promise<GitHttpServer> {
-  const stats = { ok: 0, unauthorized: 0 };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const user = authorized(req, opts);
-    if (!user) {
-      stats.unauthorized++;
-      req.resume();
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' });
-      res.end('authentication required\n');
-      return;
-    }
-    const u = new URL(req.url ?? '/', 'http://localhost');
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      GIT_PROJECT_ROOT: opts.root,
-      GIT_HTTP_EXPORT_ALL: '1',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      PATH_INFO: decodeURIComponent(u.pathname),
-      QUERY_STRING: u.search.slice(1),
-      REQUEST_METHOD: req.method ?? 'GET',
-      CONTENT_TYPE: req.headers['content-type'] ?? '',
-      REMOTE_ADDR: '127.0.0.1',
-      REMOTE_USER: user,
-    };
-    if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
-    if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
-    const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    req.pipe(child.stdin);
-    child.stdin.on('error', () => {});
-    let head = Buffer.alloc(0);
-    let headersDone = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) {
-        res.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      headersDone = true;
-      let status = 200;
-      const headers: Record<string, string> = {};
-      for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
-        const i = line.indexOf(':');
-        if (i < 0) continue;
-        const k = line.slice(0, i).trim();
-        const v = line.slice(i + 1).trim();
-        if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
-        else headers[k] = v;
-      }
-      res.writeHead(status, headers);
-      res.write(head.subarray(end + 4));
-    });
-    child.on('close', () => {
-      stats.ok++;
-      if (!headersDone) res.writeHead(500).end();
-      else res.end();
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        root: opts.root,
-        stats,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
+/** Serves `root/**.git` over smart HTTP through `git http-backend` (the project's own server). */
+export { startGitHttpServer, type GitHttpServer, type GitHttpOptions } from '../../src/gitserver/index.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

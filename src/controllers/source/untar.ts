@@ -1,5 +1,5 @@
 /**
- * Safe extraction of artifact archives (for GitRepository includes): regular files and
+ * Safe extraction of artifact archives (GitRepository includes, Kustomization sources): regular files and
  * directories only, every path kept inside the target directory, PAX and GNU long names
  * understood, a size limit on what is written.
  */
@@ -44,7 +44,18 @@ function paxPath(data: Buffer): string | undefined {
 
 /** Extracts a .tar.gz file into `dir` (created if needed). */
 export async function untarFile(file: string, dir: string, maxBytes = 1 << 30): Promise<void> {
-  const tar = gunzipSync(await readFile(file), { maxOutputLength: maxBytes });
+  await untarBuffer(await readFile(file), dir, maxBytes);
+}
+
+/** Extracts .tar.gz bytes into `dir`; more than `maxBytes` unpacked is an error. */
+export async function untarBuffer(gz: Buffer, dir: string, maxBytes = 1 << 30): Promise<void> {
+  let tar: Buffer;
+  try {
+    tar = gunzipSync(gz, { maxOutputLength: maxBytes });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UntarError(code === 'ERR_BUFFER_TOO_LARGE' ? `archive unpacks to more than ${maxBytes} bytes` : `not a gzip archive: ${(e as Error).message}`);
+  }
   const root = normalize(dir);
   await mkdir(root, { recursive: true });
   let off = 0;
@@ -71,7 +82,7 @@ export async function untarFile(file: string, dir: string, maxBytes = 1 << 30): 
     name = name.replace(/\/+$/, '');
     if (name === '' || name === '.') continue;
     const target = normalize(join(root, name));
-    if (!target.startsWith(root + sep)) throw new UntarError(`illegal path in archive: '${name}'`);
+    if (name.startsWith('/') || !target.startsWith(root + sep)) throw new UntarError(`illegal path in archive: '${name}'`);
     if (type === '5') await mkdir(target, { recursive: true });
     else if (type === '0' || type === '\0' || type === '7') {
       await mkdir(join(target, '..'), { recursive: true });

@@ -38,6 +38,8 @@ export interface EnvOptions {
   /** Route the controller's API traffic through a proxy the test can cut. */
   proxy?: boolean;
   stallTimeoutMs?: number;
+  /** Which controllers run (default: source only). */
+  controllers?: string[];
 }
 
 /** A TCP proxy in front of the API server; dropAll() cuts every connection at once. */
@@ -103,7 +105,7 @@ export async function startSourceEnv(opts: EnvOptions = {}): Promise<SourceEnv &
   const logs: string[] = [];
   const controllers = await startControllers({
     client: new KubeClient(await loadKubeConfig({ kubeconfig })),
-    controllers: ['source'],
+    controllers: opts.controllers ?? ['source'],
     concurrency: 4,
     storagePath: storage,
     storageAddr: '127.0.0.1:0',
