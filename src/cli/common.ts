@@ -75,14 +75,19 @@ export async function withClient<T>(flags: Pick<KubeFlags, 'context' | 'kubeconf
 }
 
 /**
- * A table as flux prints it: every cell padded to its column's width and followed by a
- * tab, headers upper-case, no borders. `noHeader` drops the header row.
+ * A table as flux prints it (tablewriter without borders): header cells padded to the
+ * column width and joined by tabs; every data cell padded and followed by a tab, the last
+ * one too. `noHeader` drops the header row.
  */
 export function formatTable(header: string[], rows: string[][], opts: { noHeader?: boolean } = {}): string {
-  const all = opts.noHeader ? rows : [header.map((h) => h.toUpperCase()), ...rows];
+  const head = header.map((h) => h.toUpperCase());
+  const all = opts.noHeader ? rows : [head, ...rows];
   if (all.length === 0) return '';
   const widths = header.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
-  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length) + '\t')).join('')).join('\n') + '\n';
+  const pad = (c: string, i: number) => c + ' '.repeat(Math.max(0, widths[i]! - [...c].length));
+  const lines = rows.map((r) => r.map((c, i) => `${pad(c, i)}\t`).join(''));
+  if (!opts.noHeader) lines.unshift(head.map(pad).join('\t'));
+  return lines.join('\n') + '\n';
 }
 
 /**
@@ -98,13 +103,6 @@ export async function confirm(question: string, answeringFlag: string): Promise<
   } finally {
     rl.close();
   }
-}
-
-/** Ready condition summary for tables: [READY, MESSAGE]. */
-export function readyColumns(obj: { status?: { conditions?: { type: string; status: string; message?: string }[] } }): [string, string] {
-  const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
-  if (!ready) return ['Unknown', 'waiting to be reconciled'];
-  return [ready.status, ready.message ?? ''];
 }
 
 /** flux prints booleans capitalised (Go's strconv.FormatBool + strings.Title). */

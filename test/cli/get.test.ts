@@ -37,13 +37,14 @@ after(async () => {
 test('get sources git prints flux table: digests shortened, no Ready condition reads False', async () => {
   const r = await env.run('get', 'sources', 'git', '-n', 'get-a');
   assert.equal(r.code, 0, r.stderr);
-  // flux's layout: each cell padded to its column and followed by a tab, the last cell as is.
+  // flux's layout (its get golden files): header cells padded and joined by tabs; every data
+  // cell padded to its column and followed by a tab, the last one too.
   assert.equal(
     r.stdout,
-    'NAME       \tREVISION          \tSUSPENDED\tREADY\tMESSAGE\n' +
-      'broken     \t                  \tTrue     \tFalse\tfailed to checkout: repository not found\n' +
-      'infra-fresh\t                  \tFalse    \tFalse\twaiting to be reconciled\n' +
-      "podinfo    \tmain@sha1:696f056d\tFalse    \tTrue \tstored artifact for revision 'main@sha1:696f056d'\n",
+    'NAME       \tREVISION          \tSUSPENDED\tREADY\tMESSAGE                                          \n' +
+      'broken     \t                  \tTrue     \tFalse\tfailed to checkout: repository not found         \t\n' +
+      'infra-fresh\t                  \tFalse    \tFalse\twaiting to be reconciled                         \t\n' +
+      "podinfo    \tmain@sha1:696f056d\tFalse    \tTrue \tstored artifact for revision 'main@sha1:696f056d'\t\n",
   );
   assert.equal(r.stderr, '');
 });
@@ -68,7 +69,7 @@ test('-A puts NAMESPACE first; --no-header drops the header; --status-selector a
       ['get-b', 'other'],
     ],
   );
-  assert.equal(noHeader.stdout, "other\tv1.2.3@sha1:696f056d\tFalse\tTrue\tstored artifact for revision 'v1.2.3@sha1:696f056d'\n");
+  assert.equal(noHeader.stdout, "other\tv1.2.3@sha1:696f056d\tFalse\tTrue\tstored artifact for revision 'v1.2.3@sha1:696f056d'\t\n");
   assert.deepEqual(
     notReady.stdout.trimEnd().split('\n').map((l) => l.split('\t')[0]!.trim()),
     ['NAME', 'broken'],
@@ -125,7 +126,7 @@ test('an empty result says so on stderr and exits 0; a missing name is named', a
 test('get kustomizations (ks) and get all: one section per kind, kind/name rows', async () => {
   const [ks, all, sources] = await Promise.all([env.run('get', 'ks', '-n', 'get-a'), env.run('get', 'all', '-n', 'get-a'), env.run('get', 'sources', 'all', '-n', 'get-b')]);
   assert.equal(ks.code, 0, ks.stderr);
-  assert.equal(ks.stdout, 'NAME\tREVISION          \tSUSPENDED\tREADY\tMESSAGE\napps\tmain@sha1:696f056d\tFalse    \tTrue \tApplied revision: main@sha1:696f056d\n');
+  assert.equal(ks.stdout, 'NAME\tREVISION          \tSUSPENDED\tREADY\tMESSAGE                             \napps\tmain@sha1:696f056d\tFalse    \tTrue \tApplied revision: main@sha1:696f056d\t\n');
   assert.equal(all.code, 0, all.stderr);
   const sections = all.stdout.split('\n\n').filter(Boolean);
   assert.equal(sections.length, 2, all.stdout);
@@ -139,7 +140,7 @@ test('get kustomizations (ks) and get all: one section per kind, kind/name rows'
     ['kustomization/apps'],
   );
   assert.ok(all.stdout.endsWith('\n\n'), 'a blank line after each section');
-  assert.equal(sources.stdout, 'NAME               \tREVISION            \tSUSPENDED\tREADY\tMESSAGE\n' + "gitrepository/other\tv1.2.3@sha1:696f056d\tFalse    \tTrue \tstored artifact for revision 'v1.2.3@sha1:696f056d'\n\n");
+  assert.equal(sources.stdout, 'NAME               \tREVISION            \tSUSPENDED\tREADY\tMESSAGE                                            \n' + "gitrepository/other\tv1.2.3@sha1:696f056d\tFalse    \tTrue \tstored artifact for revision 'v1.2.3@sha1:696f056d'\t\n\n");
 });
 
 test('--watch prints the table, then a row for each change, until --timeout', async () => {

@@ -189,9 +189,9 @@ test('fluxion git-server start --detach, reuse, list, stop, restart on the same 
     const hash = await commitAndPush(work, `${url}/tutorial.git`, 'README', 'hello\n');
     const listed = await fluxion(home, ['git-server', 'list']);
     assert.equal(listed.code, 0, listed.stderr);
-    const [header, row] = listed.stdout.trimEnd().split('\n');
-    assert.deepEqual(header!.split('\t').map((c) => c.trim()), ['NAME', 'STATUS', 'URL', 'AUTH', 'DIRECTORY', 'REPOSITORIES']);
-    assert.deepEqual(row!.split('\t').map((c) => c.trim()), ['default', 'Running', url, 'none', join(home, 'git-servers/default/repositories'), 'tutorial.git']);
+    const [header, row] = listed.stdout.trimEnd().split('\n').map((l) => l.replace(/\t\s*$/, '').split('\t').map((c) => c.trim()));
+    assert.deepEqual(header, ['NAME', 'STATUS', 'URL', 'AUTH', 'DIRECTORY', 'REPOSITORIES']);
+    assert.deepEqual(row, ['default', 'Running', url, 'none', join(home, 'git-servers/default/repositories'), 'tutorial.git']);
 
     const stopped = await fluxion(home, ['git-server', 'stop']);
     assert.equal(stopped.code, 0, stopped.stderr);
@@ -234,7 +234,7 @@ test('fluxion git-server with basic auth: the password reaches the detached serv
     const pushed = await gitAsync(['push', '--quiet', `http://carol:pa55word@${host}/r.git`, 'HEAD:refs/heads/main'], work);
     assert.equal(pushed.code, 0, pushed.stderr);
     const listed = await fluxion(home, ['git-server', 'list']);
-    assert.match(listed.stdout, /private\s*\tRunning\s*\thttp:\/\/127\.0\.0\.1:\d+\s*\tbasic \(carol\)\s*\t.*\tr\.git\n/);
+    assert.match(listed.stdout, /private\s*\tRunning\s*\thttp:\/\/127\.0\.0\.1:\d+\s*\tbasic \(carol\)\s*\t.*\tr\.git\s*\n/);
   } finally {
     const deleted = await fluxion(home, ['git-server', 'delete', 'private']);
     assert.equal(deleted.code, 0, deleted.stderr);

@@ -124,13 +124,13 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined | fa
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** Rows of a flux-style table (cells padded, then a tab), header first. */
+/** Rows of a flux-style table (cells padded, then a tab), header first; blank lines between tables dropped. */
 export function tableRows(text: string): string[][] {
   return text
     .trimEnd()
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => l.split('\t').map((c) => c.trim()));
+    .map((l) => l.replace(/\t\s*$/, '').split('\t').map((c) => c.trim()));
 }
 
 /** Rows of a kubectl table (columns separated by runs of spaces), header first. */

@@ -1,12 +1,12 @@
 /**
  * `npm run tutorial` (scripts/tutorial.mjs), the README's first command: from nothing to a
- * bootstrapped cluster `beta` fed by a local git server; run again, it reuses both; torn down
- * with the commands it prints.
+ * bootstrapped cluster `beta` fed by a local git server; run again, it reuses both; stopped,
+ * it starts them again; torn down with the commands it prints.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FLUXION_ARGV, kubectlRows, ROOT, run, Sandbox } from './env.js';
+import { FLUXION_ARGV, kubectlRows, ROOT, run, Sandbox, tableRows } from './env.js';
 
 const sb = new Sandbox();
 const env = { ...sb.env, FLUXION_TUTORIAL_CLI: JSON.stringify(FLUXION_ARGV) };
@@ -36,9 +36,14 @@ test('npm run tutorial: cluster, git server, bootstrap, everything Ready; a reru
   ]) {
     assert.ok(lines.some((l) => expected.test(l)), `no line ${expected} in:\n${first.stderr}`);
   }
-  // stdout: `fluxion get all -A`, then `kubectl get deploy -A`.
-  assert.match(first.stdout, /^NAMESPACE\s+\tNAME\s+\tREVISION\s+\tSUSPENDED\s+\tREADY\s+\tMESSAGE/m);
-  assert.match(first.stdout, /^flux-system\s+\tkustomization\/applications\s+\tmain@sha1:[0-9a-f]{8}\s+\tFalse\s+\tTrue\s+\tApplied revision: main@sha1:[0-9a-f]{8}$/m);
+  // stdout: `fluxion get all -A` (a table per kind), then `kubectl get deploy -A`.
+  const fluxTables = tableRows(first.stdout.slice(0, first.stdout.lastIndexOf('NAMESPACE')));
+  assert.deepEqual(fluxTables[0], ['NAMESPACE', 'NAME', 'REVISION', 'SUSPENDED', 'READY', 'MESSAGE']);
+  const byName = new Map(fluxTables.filter((r) => r[0] === 'flux-system').map((r) => [r[1], r]));
+  for (const name of ['gitrepository/flux-system', 'gitrepository/tutorial', 'kustomization/flux-system', 'kustomization/infrastructure', 'kustomization/applications']) {
+    assert.equal(byName.get(name)?.[4], 'True', `${name} Ready in:\n${first.stdout}`);
+  }
+  assert.match(byName.get('kustomization/applications')![5]!, /^Applied revision: main@sha1:[0-9a-f]{8}$/);
   const deploy = kubectlRows(first.stdout.slice(first.stdout.lastIndexOf('NAMESPACE')));
   assert.deepEqual(deploy[0], ['NAMESPACE', 'NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
   const apps = deploy.filter((r) => r[0] === 'apps').map((r) => `${r[1]} ${r[2]}`);
@@ -50,6 +55,23 @@ test('npm run tutorial: cluster, git server, bootstrap, everything Ready; a reru
   assert.match(second.stderr, /✔ git server default is already running/);
   assert.match(second.stderr, /already holds the example \(main@sha1:[0-9a-f]{8}\)/);
   assert.match(second.stderr, /✔ Kustomization applications is ready/);
+
+  // Stopped (a reboot, say), both start again: the cluster empty, bootstrapped anew from the kept repository.
+  const serverUrl = /✔ git server default is ready at (\S+)/.exec(first.stderr)![1];
+  assert.equal((await sb.fluxion(['cluster', 'stop', 'beta'])).code, 0);
+  assert.equal((await sb.fluxion(['git-server', 'stop'])).code, 0);
+  const third = await tutorial();
+  assert.equal(third.code, 0, `${third.stderr}\n${third.stdout}`);
+  assert.match(third.stderr, /✔ cluster beta is ready at/);
+  assert.ok(third.stderr.includes(`✔ git server default is ready at ${serverUrl} `), `the git server keeps its address:\n${third.stderr}`);
+  assert.match(third.stderr, /already holds the example/);
+  assert.match(third.stderr, /✔ Kustomization applications is ready/);
+  assert.deepEqual(
+    kubectlRows(third.stdout.slice(third.stdout.lastIndexOf('NAMESPACE')))
+      .filter((r) => r[0] === 'apps')
+      .map((r) => `${r[1]} ${r[2]}`),
+    ['catalog 1/1', 'storefront 2/2', 'toolbox 1/1'],
+  );
 
   const deleted = await sb.fluxion(['cluster', 'delete', 'beta']);
   assert.equal(deleted.code, 0, deleted.stderr);
