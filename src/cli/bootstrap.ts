@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { SourceSecretData } from '../bootstrap/index.js';
 import type { GitAuth } from '../git/index.js';
 import { withKubeFlags, type KubeFlags } from './common.js';
+import { withInstallOptions } from './install.js';
 
 interface BootstrapFlags extends KubeFlags {
   version?: string;
@@ -41,16 +42,9 @@ interface BootstrapFlags extends KubeFlags {
 
 const REQUIRED_COMPONENTS = ['source-controller', 'kustomize-controller'];
 
-const bool = (v: string) => {
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new Error(`expected true or false, not '${v}'`);
-};
-
 export function registerBootstrap(program: Command): void {
   const bootstrap = program.command('bootstrap').description('deploy Flux on a cluster the GitOps way: its manifests committed to Git, synced from there');
-  const git = bootstrap
-    .command('git')
+  const git = withInstallOptions(bootstrap.command('git'))
     .description('bootstrap the toolkit components in a Git repository (any git server, over HTTPS or SSH)')
     .option('--url <url>', 'Git repository URL')
     .option('--branch <branch>', 'Git branch', 'main')
@@ -66,15 +60,6 @@ export function registerBootstrap(program: Command): void {
     .option('-s, --silent', 'assume the deploy key is already set up; do not ask')
     .option('--allow-insecure-http', 'allow http:// repository URLs')
     .option('-v, --version <version>', 'version of the components (the CLI version by default)')
-    .option('--components <list>', 'comma-separated components to install', 'source-controller,kustomize-controller')
-    .option('--components-extra <list>', 'comma-separated extra components to install')
-    .option('--registry <registry>', 'container registry of the controller image', 'ghcr.io/fluxion')
-    .option('--image-pull-secret <name>', 'Kubernetes secret used to pull the controller image')
-    .option('--watch-all-namespaces <bool>', 'watch objects in all namespaces (false: only the install namespace)', bool, true)
-    .option('--network-policy <bool>', 'deny ingress to the controllers from other namespaces', bool, true)
-    .option('--cluster-domain <domain>', 'internal cluster domain', 'cluster.local')
-    .option('--toleration-keys <list>', 'comma-separated toleration keys for the controller pods')
-    .option('--log-level <level>', 'controller log level: trace, debug, info or error', 'info')
     .option('--author-name <name>', 'author name of the commits', 'Flux')
     .option('--author-email <email>', 'author email of the commits', '')
     .option('--commit-message-appendix <text>', 'text appended to the commit messages')

@@ -29,12 +29,9 @@ const bool = (v: string) => {
   throw new Error(`expected true or false, not '${v}'`);
 };
 
-export function registerInstall(program: Command): void {
-  program
-    .command('install')
-    .description('install or upgrade the controllers and CRDs (--export prints them instead)')
-    .option('--export', 'print the install manifests to standard output and exit')
-    .option('-v, --version <version>', 'version to install (the CLI version by default)')
+/** The manifest options `install` and `bootstrap` share (flux's install flags). */
+export function withInstallOptions(cmd: Command): Command {
+  return cmd
     .option('--components <list>', 'comma-separated components to install', 'source-controller,kustomize-controller')
     .option('--components-extra <list>', 'comma-separated extra components to install')
     .option('--registry <registry>', 'container registry of the controller image', 'ghcr.io/fluxion')
@@ -43,7 +40,14 @@ export function registerInstall(program: Command): void {
     .option('--network-policy <bool>', 'deny ingress to the controllers from other namespaces', bool, true)
     .option('--cluster-domain <domain>', 'internal cluster domain', 'cluster.local')
     .option('--toleration-keys <list>', 'comma-separated toleration keys for the controller pods')
-    .option('--log-level <level>', 'controller log level: trace, debug, info or error', 'info')
+    .option('--log-level <level>', 'controller log level: trace, debug, info or error', 'info');
+}
+
+export function registerInstall(program: Command): void {
+  withInstallOptions(program.command('install'))
+    .description('install or upgrade the controllers and CRDs (--export prints them instead)')
+    .option('--export', 'print the install manifests to standard output and exit')
+    .option('-v, --version <version>', 'version to install (the CLI version by default)')
     .option('-n, --namespace <namespace>', 'the namespace to install into', 'flux-system')
     .option('--kubeconfig <file>', 'the kubeconfig file (KUBECONFIG or ~/.kube/config by default)')
     .option('--context <name>', 'the kubeconfig context to use')

@@ -60,7 +60,7 @@ test('bash completes verbs, subcommands and flags of the command typed so far', 
   assert.deepEqual(bashComplete(bashScript, ['fluxion', 'cluster', 'st']), ['start', 'stop']);
   // The value of --url is skipped, so the flags offered are bootstrap git's.
   const flags = bashComplete(bashScript, ['fluxion', 'bootstrap', 'git', '--url', 'https://x/y', '--to']);
-  assert.deepEqual(flags, ['--token-auth', '--toleration-keys']);
+  assert.deepEqual(flags, ['--toleration-keys', '--token-auth']);
   // A flag's value is left to file completion: nothing is offered.
   assert.deepEqual(bashComplete(bashScript, ['fluxion', 'check', '--namespace', '']), []);
   assert.deepEqual(bashComplete(bashScript, ['fluxion', 'uninstall', '--s']), ['--silent']);
