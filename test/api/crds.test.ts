@@ -127,8 +127,10 @@ function fluxionAsync(args: string[]): Promise<{ status: number | null; stdout: 
 test('fluxion install (without --export) applies everything to the current context', async () => {
   const r = await fluxionAsync(['install', '--kubeconfig', c.kubeconfig, '--namespace', 'fluxion-install']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /^► installing components in fluxion-install namespace\n/);
-  assert.match(r.stderr, /✔ Deployment\/fluxion-install\/source-controller applied\n/);
+  // flux's lines: the manifests, then one line per object, then the controllers' readiness.
+  assert.match(r.stderr, /^✚ generating manifests\n✔ manifests build completed\n► installing components in fluxion-install namespace\n/);
+  assert.match(r.stderr, /\nDeployment\/fluxion-install\/source-controller (created|configured)\n/);
+  assert.match(r.stderr, /◎ verifying installation\n/);
   assert.match(r.stderr, /✔ install finished\n$/);
   const deploys = await c.kubectl(['get', 'deployments', '-n', 'fluxion-install', '-o', 'name']);
   assert.equal(deploys.stdout, 'deployment.apps/kustomize-controller\ndeployment.apps/source-controller\n');
