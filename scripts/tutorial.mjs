@@ -100,7 +100,7 @@ function syncExample(work, url) {
   cpSync(EXAMPLE, work, { recursive: true });
   const source = join(work, PATH_IN_REPO, 'source.yaml');
   const text = readFileSync(source, 'utf8');
-  const templated = text.replace(/^(\s*url:\s*)http:\/\/127\.0\.0\.1:PORT\/tutorial\.git\s*$/m, `$1${url}`);
+  const templated = text.replace(/^([ \t]*url:[ \t]*)http:\/\/127\.0\.0\.1:PORT\/tutorial\.git[ \t]*$/m, `$1${url}`);
   if (templated === text) throw new StepError(`${join(EXAMPLE, PATH_IN_REPO, 'source.yaml')} has no url http://127.0.0.1:PORT/tutorial.git to point at the git server`);
   writeFileSync(source, templated);
 }

@@ -5,8 +5,9 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FLUXION_ARGV, kubectlRows, ROOT, run, Sandbox, tableRows } from './env.js';
+import { exampleFile, FLUXION_ARGV, kubectlRows, ROOT, run, Sandbox, tableRows } from './env.js';
 
 const sb = new Sandbox();
 const env = { ...sb.env, FLUXION_TUTORIAL_CLI: JSON.stringify(FLUXION_ARGV) };
@@ -49,6 +50,16 @@ test('npm run tutorial: cluster, git server, bootstrap, everything Ready; a reru
   const apps = deploy.filter((r) => r[0] === 'apps').map((r) => `${r[1]} ${r[2]}`);
   assert.deepEqual(apps, ['catalog 1/1', 'storefront 2/2', 'toolbox 1/1']);
 
+  // The repository holds the example, the source pointing at the server, and the bootstrap's files.
+  const serverUrl = /✔ git server default is ready at (\S+)/.exec(first.stderr)![1]!;
+  sb.gitCredentials = { username: 'tutorial', password: 'gitops-tutorial' };
+  const clone = join(sb.dir, 'clone');
+  await sb.git(['clone', '--quiet', `${serverUrl}/tutorial.git`, clone], sb.dir);
+  for (const path of ['clusters/beta/source.yaml', 'clusters/beta/infrastructure.yaml', 'config/beta/kustomization.yaml', 'infrastructure/limits.yaml']) {
+    assert.equal(readFileSync(join(clone, path), 'utf8'), exampleFile(path, `${serverUrl}/tutorial.git`), path);
+  }
+  assert.ok(existsSync(join(clone, 'clusters/beta/flux-system/gotk-sync.yaml')));
+
   const second = await tutorial();
   assert.equal(second.code, 0, `${second.stderr}\n${second.stdout}`);
   assert.match(second.stderr, /✔ cluster beta is already running/);
@@ -57,7 +68,6 @@ test('npm run tutorial: cluster, git server, bootstrap, everything Ready; a reru
   assert.match(second.stderr, /✔ Kustomization applications is ready/);
 
   // Stopped (a reboot, say), both start again: the cluster empty, bootstrapped anew from the kept repository.
-  const serverUrl = /✔ git server default is ready at (\S+)/.exec(first.stderr)![1];
   assert.equal((await sb.fluxion(['cluster', 'stop', 'beta'])).code, 0);
   assert.equal((await sb.fluxion(['git-server', 'stop'])).code, 0);
   const third = await tutorial();
