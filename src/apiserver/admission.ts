@@ -22,36 +22,80 @@ function numberToIp(n: number): string {
 /** Service CIDR 10.96.0.0/12 as kubeadm and minikube use; .1 is the kubernetes Service. */
 const SERVICE_BASE = ipToNumber('10.96.0.0');
 
-function usedServiceValues(store: Store): { ips: Set<string>; nodePorts: Set<number> } {
-  const ips = new Set<string>();
-  const nodePorts = new Set<number>();
-  for (const svc of store.list(SERVICE_STORAGE)) {
-    const spec = isMap(svc.spec) ? svc.spec : {};
-    if (typeof spec.clusterIP === 'string') ips.add(spec.clusterIP);
-    if (Array.isArray(spec.ports)) for (const p of spec.ports) if (isMap(p) && typeof p.nodePort === 'number') nodePorts.add(p.nodePort);
-  }
+/** A Service's cluster IP and node ports. */
+function serviceValues(svc: ValueMap | undefined): { ips: string[]; nodePorts: number[] } {
+  const spec = svc && isMap(svc.spec) ? svc.spec : {};
+  const ips = typeof spec.clusterIP === 'string' ? [spec.clusterIP] : [];
+  const nodePorts: number[] = [];
+  if (Array.isArray(spec.ports)) for (const p of spec.ports) if (isMap(p) && typeof p.nodePort === 'number') nodePorts.push(p.nodePort);
   return { ips, nodePorts };
 }
 
+/**
+ * The cluster IPs and node ports the stored Services hold, kept current from the store's
+ * events (counted, so a value two Services share stays taken until both let it go): an
+ * allocation asks a set, not every Service.
+ */
+class ServiceValues {
+  private readonly ips = new Map<string, number>();
+  private readonly nodePorts = new Map<number, number>();
+
+  constructor(store: Store) {
+    for (const svc of store.list(SERVICE_STORAGE)) this.count(svc, 1);
+    store.subscribe((e) => {
+      if (e.storage !== SERVICE_STORAGE) return;
+      if (e.prev) this.count(e.prev, -1);
+      if (e.type !== 'DELETED') this.count(e.object, 1);
+    });
+  }
+
+  private count(svc: ValueMap, by: 1 | -1): void {
+    const { ips, nodePorts } = serviceValues(svc);
+    const bump = <K>(m: Map<K, number>, k: K) => {
+      const n = (m.get(k) ?? 0) + by;
+      if (n > 0) m.set(k, n);
+      else m.delete(k);
+    };
+    for (const ip of ips) bump(this.ips, ip);
+    for (const p of nodePorts) bump(this.nodePorts, p);
+  }
+
+  hasIp(ip: string): boolean {
+    return this.ips.has(ip);
+  }
+
+  hasNodePort(p: number): boolean {
+    return this.nodePorts.has(p);
+  }
+}
+
+const serviceValuesByStore = new WeakMap<Store, ServiceValues>();
+
+function usedServiceValues(store: Store): ServiceValues {
+  let v = serviceValuesByStore.get(store);
+  if (!v) serviceValuesByStore.set(store, (v = new ServiceValues(store)));
+  return v;
+}
+
 function allocateIp(store: Store, name: string, namespace: string): string {
-  const { ips } = usedServiceValues(store);
-  if (namespace === 'default' && name === 'kubernetes' && !ips.has('10.96.0.1')) return '10.96.0.1';
+  const used = usedServiceValues(store);
+  if (namespace === 'default' && name === 'kubernetes' && !used.hasIp('10.96.0.1')) return '10.96.0.1';
   // Start from a hash of the name so that IPs look spread out, then probe.
   let h = 0;
   for (const c of `${namespace}/${name}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   const span = 65000;
   for (let i = 0; i < span; i++) {
     const ip = numberToIp(SERVICE_BASE + 16 + ((h + i) % span));
-    if (!ips.has(ip)) return ip;
+    if (!used.hasIp(ip)) return ip;
   }
   throw new Error('service IP range exhausted');
 }
 
-function allocateNodePort(used: Set<number>, seed: number): number {
+function allocateNodePort(taken: (p: number) => boolean, mine: Set<number>, seed: number): number {
   for (let i = 0; i < 2768; i++) {
     const p = 30000 + ((seed + i) % 2768);
-    if (!used.has(p)) {
-      used.add(p);
+    if (!taken(p)) {
+      mine.add(p);
       return p;
     }
   }
@@ -75,13 +119,16 @@ export function admitService(store: Store, svc: ValueMap, old: ValueMap | undefi
   if (spec.ipFamilies === undefined) spec.ipFamilies = ['IPv4'];
   if (spec.ipFamilyPolicy === undefined) spec.ipFamilyPolicy = 'SingleStack';
   if ((type === 'NodePort' || type === 'LoadBalancer') && Array.isArray(spec.ports)) {
-    const { nodePorts } = usedServiceValues(store);
+    const used = usedServiceValues(store);
     const oldPorts = oldSpec && Array.isArray(oldSpec.ports) ? oldSpec.ports.filter(isMap) : [];
-    for (const p of oldPorts) if (typeof p.nodePort === 'number') nodePorts.delete(p.nodePort);
+    // The old object's ports are free for it to take again; those given out here are not.
+    const freed = new Set(oldPorts.map((p) => p.nodePort).filter((n): n is number => typeof n === 'number'));
+    const mine = new Set<number>();
+    const taken = (n: number) => mine.has(n) || (used.hasNodePort(n) && !freed.has(n));
     for (const p of spec.ports) {
       if (!isMap(p) || typeof p.nodePort === 'number') continue;
       const prev = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-      p.nodePort = typeof prev?.nodePort === 'number' ? prev.nodePort : allocateNodePort(nodePorts, Number(p.port ?? 0) * 7);
+      p.nodePort = typeof prev?.nodePort === 'number' ? prev.nodePort : allocateNodePort(taken, mine, Number(p.port ?? 0) * 7);
     }
   }
 }

@@ -111,6 +111,8 @@ export class Workloads {
   private podIp = 2;
   private readonly running = new Map<string, { runner: WorkloadRunner; workload: Promise<RunningWorkload>; generation: Value | undefined; started?: RunningWorkload }>();
   private readonly failedRunners = new Set<string>();
+  /** Controller uid → the ReplicaSets and Pods it controls (storage, namespace, name), so that owned() reads a few objects, not the namespace. */
+  private readonly controlled = new Map<string, Map<string, { storage: string; namespace: string; name: string }>>();
 
   constructor(
     private readonly registry: Registry,
@@ -149,7 +151,25 @@ export class Workloads {
     return `${kind}/${ns}/${name}`;
   }
 
+  private indexControlled(e: StoreEvent): void {
+    if (e.storage !== 'apps/replicasets' && e.storage !== '/pods') return;
+    const key = `${e.storage}|${e.namespace}|${e.name}`;
+    const before = e.prev ? controllerUid(e.prev) : undefined;
+    const after = e.type === 'DELETED' ? undefined : controllerUid(e.object);
+    if (before !== undefined && before !== after) {
+      const m = this.controlled.get(before);
+      m?.delete(key);
+      if (m?.size === 0) this.controlled.delete(before);
+    }
+    if (after !== undefined) {
+      let m = this.controlled.get(after);
+      if (!m) this.controlled.set(after, (m = new Map()));
+      m.set(key, { storage: e.storage, namespace: e.namespace, name: e.name });
+    }
+  }
+
   private onEvent(e: StoreEvent): void {
+    this.indexControlled(e);
     const ns = e.namespace;
     switch (e.storage) {
       case 'apps/deployments':
@@ -205,8 +225,15 @@ export class Workloads {
     }
   }
 
+  /** The live objects of `storage` in `ns` that `uid` controls, in list (name) order. */
   private owned(storage: string, ns: string, uid: string): ValueMap[] {
-    return this.store.list(storage, ns).filter((o) => controllerUid(o) === uid && !metaOf(o).deletionTimestamp);
+    const out: ValueMap[] = [];
+    for (const r of this.controlled.get(uid)?.values() ?? []) {
+      if (r.storage !== storage || r.namespace !== ns) continue;
+      const o = this.store.get(storage, ns, r.name);
+      if (o && controllerUid(o) === uid && !metaOf(o).deletionTimestamp) out.push(o);
+    }
+    return out.sort((a, b) => (String(metaOf(a).name) < String(metaOf(b).name) ? -1 : 1));
   }
 
   private create(t: ResourceType, ns: string, obj: ValueMap, manager = 'kube-controller-manager'): void {

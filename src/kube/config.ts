@@ -85,8 +85,17 @@ export async function loadKubeConfig(opts: KubeConfigOptions = {}): Promise<Kube
   const contextObj = kc.getContextObject(kc.getCurrentContext());
   const dynamic = Boolean(user?.exec || user?.authProvider || (user as { tokenFile?: string } | null)?.tokenFile || opts.inCluster);
   let cached: { material: AuthMaterial; at: number } | undefined;
-  const auth = async (): Promise<AuthMaterial> => {
-    if (cached && (!dynamic || Date.now() - cached.at < DYNAMIC_AUTH_TTL_MS)) return cached.material;
+  // One load at a time: concurrent first requests share it, so they share one TLS agent too
+  // (a second load would hand out new TLS options and the client would replace its pool).
+  let loading: Promise<AuthMaterial> | undefined;
+  const auth = (): Promise<AuthMaterial> => {
+    if (cached && (!dynamic || Date.now() - cached.at < DYNAMIC_AUTH_TTL_MS)) return Promise.resolve(cached.material);
+    loading ??= load().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+  const load = async (): Promise<AuthMaterial> => {
     const o: { headers?: Record<string, string>; ca?: unknown; cert?: unknown; key?: unknown; pfx?: unknown; passphrase?: string; rejectUnauthorized?: boolean; auth?: string; servername?: string } = {};
     await kc.applyToHTTPSOptions(o as never);
     const headers: Record<string, string> = {};

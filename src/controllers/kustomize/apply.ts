@@ -21,7 +21,7 @@ import type { KubeObject } from '../../kube/types.js';
 import { isMap, type Value, type ValueMap } from '../../yaml/types.js';
 import { goJson } from '../../yaml/gojson.js';
 import { applyDecision, pruneDecision, recreatesOnImmutableChange, type Owner } from './annotations.js';
-import { fmtObjRef, objRefOf, type InventoryObject, type ObjRef } from './inventory.js';
+import { fmtObjRef, objMetadataId, objRefOf, type InventoryObject, type ObjRef } from './inventory.js';
 import { sortForDeletion, stageObjects, type GroupKind } from './stages.js';
 
 export const FIELD_MANAGER = 'kustomize-controller';
@@ -97,6 +97,9 @@ function isImmutableError(e: unknown): boolean {
 }
 
 export class ResourceManager {
+  /** Each object as the last read, dry run or apply of this manager returned it, by inventory id. */
+  private readonly seen = new Map<string, KubeObject>();
+
   constructor(
     private readonly client: KubeClient,
     private readonly owner: Owner,
@@ -108,15 +111,29 @@ export class ResourceManager {
     return { apiVersion: str((o as ValueMap).apiVersion), kind: str((o as ValueMap).kind), namespace: str(meta.namespace) || undefined };
   }
 
-  /** Sets or clears namespaces by the kind's scope. Unknown kinds are left as they are. */
+  /**
+   * Sets or clears namespaces by the kind's scope: discovery's, else that of a CRD of the same
+   * set (so a custom object keeps one inventory id from its first apply on). Kinds nobody
+   * defines are left as they are.
+   */
   async normalize(objects: ValueMap[]): Promise<ValueMap[]> {
+    const crdScopes = new Map<string, boolean>();
+    for (const c of objects) {
+      if (str(c.kind) !== 'CustomResourceDefinition' || !str(c.apiVersion).startsWith('apiextensions.k8s.io/')) continue;
+      const spec = isMap(c.spec) ? c.spec : {};
+      const names = isMap(spec.names) ? spec.names : {};
+      crdScopes.set(`${str(spec.group)}/${str(names.kind)}`, str(spec.scope) !== 'Cluster');
+    }
     return mapLimit(objects, 32, async (o) => {
       let namespaced: boolean;
       try {
         namespaced = (await this.client.discovery.resolve(str(o.apiVersion), str(o.kind))).namespaced;
       } catch (e) {
-        if (isNotFound(e)) return o;
-        throw e;
+        if (!isNotFound(e)) throw e;
+        const api = str(o.apiVersion);
+        const inSet = crdScopes.get(`${api.includes('/') ? api.slice(0, api.lastIndexOf('/')) : ''}/${str(o.kind)}`);
+        if (inSet === undefined) return o;
+        namespaced = inSet;
       }
       const meta = { ...metaOf(o) };
       if (namespaced && !str(meta.namespace)) meta.namespace = 'default';
@@ -152,6 +169,7 @@ export class ResourceManager {
     } catch (e) {
       throw new ApplyError(`${subject} get failed: ${(e as Error).message}`);
     }
+    if (live) this.seen.set(objMetadataId(ref), live);
     const p: Planned = { obj: o, ref, live, decision: applyDecision(o, live as unknown as ValueMap) };
     if (p.decision === 'skip') return p;
     try {
@@ -174,18 +192,27 @@ export class ResourceManager {
     });
   }
 
+  /** The Namespaces of the set that do not exist yet. */
+  private async namespacesToCreate(objects: ValueMap[]): Promise<Set<string>> {
+    const names = objects.filter((o) => str(o.kind) === 'Namespace' && str(o.apiVersion) === 'v1').map((o) => str(metaOf(o).name));
+    const missing = await mapLimit(names, this.concurrency, async (name) => !(await this.getLive({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
+    return new Set(names.filter((_, i) => missing[i]));
+  }
+
   /**
    * Validates the whole set, then applies it stage by stage. Returns the change set in
    * apply order; throws ApplyError naming the object that failed.
    */
   async applyAllStaged(objects: ValueMap[], opts: ApplyOptions): Promise<ChangeSetEntry[]> {
     const crds = objects.filter((o) => str(o.kind) === 'CustomResourceDefinition' && str(o.apiVersion).startsWith('apiextensions.k8s.io/'));
+    const newNamespaces = await this.namespacesToCreate(objects);
     const stages = stageObjects(objects, opts.customStageKinds);
-    // Validation: everything whose kind is served now; the rest after its CRD is applied.
+    // Validation: everything whose kind is served and whose namespace exists now; the rest
+    // once its CRD or Namespace is applied (a dry run cannot create in a missing namespace).
     const deferred = new Set<ValueMap>();
     const planned = new Map<ValueMap, Planned>();
     const now = stages.flatMap((s) => s.objects).filter((o) => {
-      if (crds.length && this.definedInSet(o, crds)) {
+      if ((crds.length && this.definedInSet(o, crds)) || (newNamespaces.size && str(o.kind) !== 'Namespace' && newNamespaces.has(str(metaOf(o).namespace)))) {
         deferred.add(o);
         return false;
       }
@@ -199,7 +226,8 @@ export class ResourceManager {
       opts.signal?.throwIfAborted();
       const late = stage.objects.filter((o) => deferred.has(o));
       if (late.length) {
-        this.client.discovery.invalidate();
+        // New kinds are found by discovery only once it forgets what it knew.
+        if (crds.length) this.client.discovery.invalidate();
         const lateResults = await mapLimit(late, this.concurrency, (o) => this.plan(o, opts.force));
         late.forEach((o, i) => planned.set(o, lateResults[i]!));
       }
@@ -222,14 +250,22 @@ export class ResourceManager {
       if (p.plan === 'recreate') {
         await this.client.delete(this.ref(p.obj), p.ref.name, { propagationPolicy: 'Background' });
         await this.waitGone(p.obj, 30_000);
-        await this.apply(p.obj, false);
+        this.seen.set(objMetadataId(p.ref), await this.apply(p.obj, false));
         return entry('created');
       }
-      await this.apply(p.obj, false);
+      this.seen.set(objMetadataId(p.ref), await this.apply(p.obj, false));
     } catch (e) {
       throw new ApplyError(`${subject} apply failed${e instanceof ApiError ? ` (${e.reason || e.code})` : ''}: ${(e as Error).message}`);
     }
     return entry(p.plan === 'created' ? 'created' : 'configured');
+  }
+
+  /**
+   * The object as this manager last saw it from the server (its read before the dry run, or
+   * the apply's answer), for a first health check that needs no request of its own.
+   */
+  observed(ref: ObjRef): KubeObject | undefined {
+    return this.seen.get(objMetadataId(ref));
   }
 
   private async waitGone(o: ValueMap, timeoutMs: number): Promise<void> {

@@ -41,14 +41,42 @@ export class ConstraintError extends Error {
   }
 }
 
+/** `f` with its answers (and failures) kept per path. */
+function remembered<T>(f: (p: string) => T): (p: string) => T {
+  const known = new Map<string, { ok: true; value: T } | { ok: false; error: unknown }>();
+  return (p) => {
+    let r = known.get(p);
+    if (!r) {
+      try {
+        r = { ok: true, value: f(p) };
+      } catch (error) {
+        r = { ok: false, error };
+      }
+      known.set(p, r);
+    }
+    if (!r.ok) throw r.error;
+    return r.value;
+  };
+}
+
 /**
  * `base` confined to `root`, as Flux's secure file system: outside it, files do not exist
- * and reads fail. A path counts as inside when its directory (after symlinks) is.
+ * and reads fail. A path counts as inside when its directory (after symlinks) is. A view
+ * serves one build of a tree that does not change under it (artifacts are unpacked once and
+ * never written), so what it learns of paths — existence, kind, real path — is kept for the
+ * view's life rather than asked of the disk on every lookup.
  */
-export function rootedFileSystem(base: FileSystem, root: string): FileSystem {
+export function rootedFileSystem(disk: FileSystem, root: string): FileSystem {
+  const base: FileSystem = {
+    readFile: (p) => disk.readFile(p),
+    readDir: (p) => disk.readDir(p),
+    exists: remembered((p) => disk.exists(p)),
+    isDir: remembered((p) => disk.isDir(p)),
+    realPath: remembered((p) => disk.realPath(p)),
+  };
   const realRoot = base.realPath(path.resolve(root));
   const prefix = realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep;
-  const secure = (p: string): boolean => {
+  const secure = remembered((p: string): boolean => {
     const abs = path.resolve(p);
     let dir = path.dirname(abs);
     if (base.exists(abs)) {
@@ -61,7 +89,7 @@ export function rootedFileSystem(base: FileSystem, root: string): FileSystem {
       dir = base.isDir(real) ? real : path.dirname(real);
     }
     return dir === realRoot || dir.startsWith(prefix);
-  };
+  });
   return {
     readFile: (p) => {
       if (!secure(p)) throw new ConstraintError('read', p, realRoot);

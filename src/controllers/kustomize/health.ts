@@ -28,6 +28,8 @@ export interface WaitOptions {
   pollMs?: number;
   maxPollMs?: number;
   signal?: AbortSignal;
+  /** The object as just read or applied, for the first check (a GET otherwise). */
+  observed?: (t: HealthTarget) => KubeObject | undefined;
 }
 
 async function statusOf(client: KubeClient, t: HealthTarget): Promise<StatusResult | undefined> {
@@ -46,9 +48,16 @@ export async function waitForHealth(client: KubeClient, targets: HealthTarget[],
   let delay = opts.pollMs ?? 200;
   const last = new Map<HealthTarget, StatusResult | undefined>();
   let pending = targets;
+  let first = true;
   for (;;) {
     opts.signal?.throwIfAborted();
-    const results = await Promise.all(pending.map((t) => statusOf(client, t)));
+    const results = await Promise.all(
+      pending.map((t) => {
+        const seen = first ? opts.observed?.(t) : undefined;
+        return seen ? computeStatus(seen as never) : statusOf(client, t);
+      }),
+    );
+    first = false;
     pending.forEach((t, i) => last.set(t, results[i]));
     pending = pending.filter((_, i) => results[i]?.status !== 'Current');
     if (pending.length === 0) return;

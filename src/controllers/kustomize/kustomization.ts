@@ -217,7 +217,7 @@ export class KustomizationReconciler {
       void this.deps.events.record(obj, 'info', Reasons.Progressing, changeLog, { 'kustomize.toolkit.fluxcd.io/revision': artifact.revision });
     }
 
-    await this.checkHealth(obj, client, applied, ctx);
+    await this.checkHealth(obj, client, applied, ctx, manager);
     obj.status.lastAppliedRevision = artifact.revision;
   }
 
@@ -293,7 +293,7 @@ export class KustomizationReconciler {
   }
 
   /** spec.wait checks every applied object; else spec.healthChecks. Sets Healthy. */
-  private async checkHealth(obj: Kustomization, client: KubeClient, applied: ValueMap[], ctx: ReconcileContext): Promise<void> {
+  private async checkHealth(obj: Kustomization, client: KubeClient, applied: ValueMap[], ctx: ReconcileContext, manager: ResourceManager): Promise<void> {
     const ns = obj.metadata.namespace ?? 'default';
     let targets: HealthTarget[];
     if (obj.spec.wait) {
@@ -313,7 +313,12 @@ export class KustomizationReconciler {
     const started = Date.now();
     if (!getCondition(obj, 'Healthy') || isFalse(obj, 'Healthy')) setCondition(obj, { type: 'Healthy', status: 'Unknown', reason: Reasons.Progressing, message: 'running health checks' });
     try {
-      await waitForHealth(client, targets, { timeoutMs: timeoutOf(obj), signal: ctx.signal });
+      // The first check reads what the apply already returned; later ones poll the server.
+      const observed = (t: HealthTarget) => {
+        const slash = t.apiVersion.lastIndexOf('/');
+        return manager.observed({ group: slash < 0 ? '' : t.apiVersion.slice(0, slash), kind: t.kind, namespace: t.namespace ?? '', name: t.name });
+      };
+      await waitForHealth(client, targets, { timeoutMs: timeoutOf(obj), signal: ctx.signal, observed });
     } catch (e) {
       const message = e instanceof HealthCheckError ? `health check failed after ${formatDuration(Date.now() - started)}: ${e.message}` : `health check failed: ${(e as Error).message}`;
       markFalse(obj, 'Healthy', Reasons.HealthCheckFailed, message);
