@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Document, YAMLMap, YAMLSeq } from 'yaml';
+import { checkServerName, fluxionHome, processAlive, readStateFile, writeStateFile } from './local-state.js';
 
 // Loaded on use: the CLI starts without parsing the server's code for verbs that do not need it.
 const apiserver = () => import('../apiserver/index.js');
@@ -31,10 +32,6 @@ interface ClusterState {
   startedAt?: string;
 }
 
-function fluxionHome(): string {
-  return process.env.FLUXION_HOME || join(homedir(), '.fluxion');
-}
-
 function clusterDir(name: string): string {
   return join(fluxionHome(), 'clusters', name);
 }
@@ -44,43 +41,16 @@ function statePath(name: string): string {
 }
 
 function readState(name: string): ClusterState | undefined {
-  try {
-    return JSON.parse(readFileSync(statePath(name), 'utf8')) as ClusterState;
-  } catch {
-    return undefined;
-  }
+  return readStateFile<ClusterState>(statePath(name));
 }
 
 function writeState(s: ClusterState): void {
-  mkdirSync(clusterDir(s.name), { recursive: true, mode: 0o700 });
-  const tmp = `${statePath(s.name)}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, statePath(s.name));
+  writeStateFile(statePath(s.name), s);
 }
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // An exited server whose parent is gone may linger as a zombie until something reaps it.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
+const alive = processAlive;
 
-const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function checkName(name: string): void {
-  if (!NAME_RE.test(name) || name.length > 63) {
-    throw new Error(`invalid cluster name '${name}': use lower case letters, digits and '-' (at most 63 characters)`);
-  }
-}
+const checkName = (name: string) => checkServerName(name, 'cluster');
 
 // ---- kubeconfig ---------------------------------------------------------------------------
 

@@ -5,12 +5,12 @@
  * $FLUXION_HOME/git-servers/NAME (default ~/.fluxion), as `fluxion cluster` keeps its own.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, formatTable, say } from './common.js';
+import { checkServerName, fluxionHome, processAlive, readStateFile, writeStateFile } from './local-state.js';
 
 const gitserver = () => import('../gitserver/index.js');
 
@@ -27,10 +27,6 @@ interface ServerState {
   startedAt?: string;
 }
 
-function fluxionHome(): string {
-  return process.env.FLUXION_HOME || join(homedir(), '.fluxion');
-}
-
 function serversDir(): string {
   return join(fluxionHome(), 'git-servers');
 }
@@ -44,35 +40,14 @@ function statePath(name: string): string {
 }
 
 function readState(name: string): ServerState | undefined {
-  try {
-    return JSON.parse(readFileSync(statePath(name), 'utf8')) as ServerState;
-  } catch {
-    return undefined;
-  }
+  return readStateFile<ServerState>(statePath(name));
 }
 
 function writeState(s: ServerState): void {
-  mkdirSync(serverDir(s.name), { recursive: true, mode: 0o700 });
-  const tmp = `${statePath(s.name)}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, statePath(s.name));
+  writeStateFile(statePath(s.name), s);
 }
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A server that exited after its parent may linger as a zombie until something reaps it.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
+const alive = processAlive;
 
 function listening(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -93,13 +68,7 @@ function listening(port: number): Promise<boolean> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const urlOf = (port: number) => `http://127.0.0.1:${port}`;
 
-const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function checkName(name: string): void {
-  if (!NAME_RE.test(name) || name.length > 63) {
-    throw new CliError(`invalid git server name '${name}': use lower case letters, digits and '-' (at most 63 characters)`);
-  }
-}
+const checkName = (name: string) => checkServerName(name, 'git server');
 
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
