@@ -11,6 +11,7 @@ export { parseDuration, formatDuration, jitter } from './duration.js';
 export { WorkQueue, ExponentialBackoff, DEFAULT_BACKOFF, type BackoffOptions, type QueueMetricsHooks } from './queue.js';
 export { Informer, type InformerHandlers, type InformerOptions, type InformerStats } from './informer.js';
 export { Controller, type ControllerOptions, type ReconcileContext, type ControllerStats } from './controller.js';
+export { beginReconcile } from './begin.js';
 export { ObjectPatcher, mergePatchBetween, deepEqual, clone, hasFinalizer, addFinalizer, removeFinalizer, type PatchSink } from './patch.js';
 export { EventRecorder, type EventRecorderOptions, type EventSeverity } from './events.js';
 export { createLogger, objectFields, type Logger, type LogLevel, type LoggerOptions } from './logger.js';

@@ -10,8 +10,7 @@ import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import {
-  addFinalizer,
-  clone,
+  beginReconcile,
   deleteCondition,
   done,
   formatDuration,
@@ -130,19 +129,8 @@ export class KustomizationReconciler {
   async reconcile(obj: Kustomization, ctx: ReconcileContext): Promise<Result> {
     const { patcher } = this.deps;
     if (obj.metadata.deletionTimestamp) return this.finalize(obj, ctx);
-    if (!hasFinalizer(obj, KUSTOMIZE_FINALIZER)) {
-      addFinalizer(obj, KUSTOMIZE_FINALIZER);
-      const updated = await patcher.patchFinalizers(obj);
-      if (!updated) return done();
-      obj.metadata.resourceVersion = updated.metadata.resourceVersion;
-    }
-    const original = clone(obj);
-    if (obj.spec.suspend) {
-      ctx.log.info('Reconciliation is suspended for this object');
-      recordReconcileRequest(obj);
-      await patcher.patchStatus(original, obj);
-      return done();
-    }
+    const original = await beginReconcile(obj, KUSTOMIZE_FINALIZER, patcher, ctx.log);
+    if (!original) return done();
     const outcome: Outcome = { changes: [], startedAt: Date.now() };
     try {
       await this.reconcileSteps(obj, outcome, ctx);
@@ -384,8 +372,8 @@ export class KustomizationReconciler {
     } else {
       const recovered = getCondition(original, 'Ready')?.status !== 'True';
       const changed = out.changes.some((c) => c.action !== 'unchanged' && c.action !== 'skipped');
+      // (The runtime logs the same line once the result is back; this one is the event's.)
       const message = `Reconciliation finished in ${formatDuration(Date.now() - out.startedAt)}, next run in ${formatDuration(intervalOf(obj))}`;
-      ctx.log.info({ revision: out.revision }, message);
       if (recovered || changed) void events.record(obj, 'info', Reasons.ReconciliationSucceeded, message, revisionMeta);
     }
     return result;

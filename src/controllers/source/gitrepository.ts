@@ -13,8 +13,7 @@ import { absoluteRevisionOf, checkout, GitError, GitTimeoutError, resolveReferen
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
 import {
-  addFinalizer,
-  clone,
+  beginReconcile,
   deleteCondition,
   done,
   getCondition,
@@ -156,21 +155,8 @@ export class GitRepositoryReconciler {
     const { patcher } = this.deps;
     if (obj.metadata.deletionTimestamp) return this.finalize(obj, ctx);
 
-    // The finalizer first, so that a deletion racing the first reconcile still cleans up.
-    if (!hasFinalizer(obj, SOURCE_FINALIZER)) {
-      addFinalizer(obj, SOURCE_FINALIZER);
-      const updated = await patcher.patchFinalizers(obj);
-      if (!updated) return done();
-      obj.metadata.resourceVersion = updated.metadata.resourceVersion;
-    }
-
-    const original = clone(obj);
-    if (obj.spec.suspend) {
-      ctx.log.info('reconciliation is suspended for this object');
-      recordReconcileRequest(obj);
-      await patcher.patchStatus(original, obj);
-      return done();
-    }
+    const original = await beginReconcile(obj, SOURCE_FINALIZER, patcher, ctx.log);
+    if (!original) return done();
 
     const outcome = await this.reconcileSteps(obj, ctx).catch((e: unknown) => ({ type: 'error' as const, error: new SourceError((e as Error).message, 'Failed') }));
     return this.finish(original, obj, outcome, ctx);
