@@ -56,7 +56,9 @@ export function prune(value: Value, schema: OpenApiSchema | undefined, w: WalkSc
     }
     return changed ? out : value;
   }
-  if (isFreeForm(s, w.structural) && s.properties === undefined) return value;
+  // A reference always leads into the built-in document (CRD schemas have none but the
+  // injected ObjectMeta), where opaque types such as FieldsV1 are plain `type: object`.
+  if (isFreeForm(s, w.structural && schema.$ref === undefined) && s.properties === undefined) return value;
   return pruneObject(value, s, w, path, unknown, false);
 }
 
