@@ -22,6 +22,7 @@ import { registerExport } from './export.js';
 import { registerSuspend } from './suspend.js';
 import { registerDelete } from './delete.js';
 import { VERSION } from './version.js';
+import { registerVersion } from './version-verb.js';
 
 export function makeProgram(): Command {
   const program = new Command('fluxion')
@@ -29,12 +30,7 @@ export function makeProgram(): Command {
     .version(VERSION, '--version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
-  program
-    .command('version')
-    .description('print the version')
-    .action(() => {
-      process.stdout.write(`fluxion: v${VERSION}\n`);
-    });
+  registerVersion(program);
   registerKustomize(program);
   registerCluster(program);
   registerGitServer(program);
