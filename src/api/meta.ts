@@ -5,6 +5,9 @@
 import type { KubeObject } from '../kube/types.js';
 import { arr, dateTime, int64, obj, str, stringMap, type Schema } from './openapi.js';
 
+/** The finalizer every Flux kind carries. */
+export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
+
 export interface Condition {
   type: string;
   status: 'True' | 'False' | 'Unknown';

@@ -8,7 +8,7 @@ import { arr, bool, duration, obj, READY_COLUMNS, str, stringMap, type KindDefin
 
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 export const SOURCE_V1 = `${SOURCE_GROUP}/v1`;
-export const SOURCE_FINALIZER = 'finalizers.fluxcd.io';
+export { FLUX_FINALIZER as SOURCE_FINALIZER } from './meta.js';
 const CATEGORIES = ['all', 'fluxcd', 'fluxcd-sources'];
 const COMPONENT = 'source-controller';
 

@@ -7,21 +7,11 @@ import type { Command } from 'commander';
 import type { SourceSecretData } from '../bootstrap/index.js';
 import type { GitAuth } from '../git/index.js';
 import { withKubeFlags, type KubeFlags } from './common.js';
-import { withInstallOptions } from './install.js';
+import { installOptionsFromFlags, withInstallOptions, type InstallOptionFlags } from './install.js';
 
-interface BootstrapFlags extends KubeFlags {
-  version?: string;
-  components: string;
-  componentsExtra?: string;
-  registry: string;
-  imagePullSecret?: string;
+interface BootstrapFlags extends KubeFlags, InstallOptionFlags {
   branch: string;
-  watchAllNamespaces: boolean;
-  networkPolicy: boolean;
   tokenAuth?: boolean;
-  logLevel: string;
-  clusterDomain: string;
-  tolerationKeys?: string;
   secretName: string;
   caFile?: string;
   privateKeyFile?: string;
@@ -119,10 +109,8 @@ export async function runBootstrapGit(flags: BootstrapFlags): Promise<void> {
   const timeout = await timeoutMs(flags);
   const intervalMs = parseDuration(flags.interval);
   if (intervalMs === undefined || intervalMs <= 0) throw new CliError(`--interval must be a duration such as 1m, not '${flags.interval}'`);
-  if (!['trace', 'debug', 'info', 'error'].includes(flags.logLevel)) throw new CliError(`--log-level must be trace, debug, info or error, not '${flags.logLevel}'`);
-  const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  const components = [...split(flags.components), ...split(flags.componentsExtra)];
-  for (const c of REQUIRED_COMPONENTS) if (!components.includes(c)) throw new CliError(`component ${c} is required`);
+  const install = installOptionsFromFlags(flags, VERSION);
+  for (const c of REQUIRED_COMPONENTS) if (!install.components.includes(c)) throw new CliError(`component ${c} is required`);
   const path = safeRelativePath(flags.path ?? '');
 
   // Credentials from the URL move out of it: git must never see them in argv.
@@ -182,17 +170,7 @@ export async function runBootstrapGit(flags: BootstrapFlags): Promise<void> {
         repository: { url: url.href, branch: flags.branch, auth: gitAuth, caCert },
         path,
         namespace: flags.namespace,
-        install: {
-          version: flags.version ?? VERSION,
-          components,
-          registry: flags.registry,
-          imagePullSecret: flags.imagePullSecret,
-          watchAllNamespaces: flags.watchAllNamespaces,
-          networkPolicy: flags.networkPolicy,
-          clusterDomain: flags.clusterDomain,
-          logLevel: flags.logLevel,
-          tolerationKeys: split(flags.tolerationKeys),
-        },
+        install,
         sync: { url: source.syncUrl, intervalMs, secretName: flags.secretName, recurseSubmodules: flags.recurseSubmodules },
         secret,
         author: { name: flags.authorName, email: flags.authorEmail },

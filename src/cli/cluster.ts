@@ -48,7 +48,6 @@ function writeState(s: ClusterState): void {
   writeStateFile(statePath(s.name), s);
 }
 
-const alive = processAlive;
 
 const checkName = (name: string) => checkServerName(name, 'cluster');
 
@@ -164,7 +163,7 @@ async function start(name: string, opts: StartOptions): Promise<void> {
   const { ensurePki, LocalCluster } = await apiserver();
   const prev = readState(name);
   const caPath = join(clusterDir(name), 'pki');
-  if (prev && alive(prev.pid) && prev.port) {
+  if (prev && processAlive(prev.pid) && prev.port) {
     const pki = await ensurePki(caPath, name);
     if (await probeReady(prev.port, pki.caCert, prev.token)) {
       const path = await writeContext(name, `https://127.0.0.1:${prev.port}`, pki.caCert, prev.token);
@@ -255,16 +254,16 @@ async function startDetached(name: string, port: number | undefined, dataDir: st
 async function stopCluster(name: string, quiet = false): Promise<boolean> {
   const s = readState(name);
   if (!s) throw new Error(`cluster ${name} not found in ${join(fluxionHome(), 'clusters')}`);
-  if (!alive(s.pid)) {
+  if (!processAlive(s.pid)) {
     if (s.pid) writeState({ ...s, pid: undefined });
     if (!quiet) process.stderr.write(`✔ cluster ${name} is not running\n`);
     return false;
   }
   process.kill(s.pid!, 'SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (alive(s.pid) && Date.now() < deadline) await sleep(50);
-  if (alive(s.pid)) process.kill(s.pid!, 'SIGKILL');
-  while (alive(s.pid)) await sleep(20);
+  while (processAlive(s.pid) && Date.now() < deadline) await sleep(50);
+  if (processAlive(s.pid)) process.kill(s.pid!, 'SIGKILL');
+  while (processAlive(s.pid)) await sleep(20);
   const now = readState(name);
   if (now) writeState({ ...now, pid: undefined });
   if (!quiet) process.stderr.write(`✔ cluster ${name} stopped\n`);
@@ -286,7 +285,7 @@ function list(): void {
   const rows = [['NAME', 'STATUS', 'SERVER', 'DATA']];
   for (const n of names) {
     const s = readState(n)!;
-    const running = alive(s.pid);
+    const running = processAlive(s.pid);
     rows.push([n, running ? 'Running' : 'Stopped', running && s.port ? `https://127.0.0.1:${s.port}` : '', s.dataDir ?? '(memory)']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

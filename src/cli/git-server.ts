@@ -47,7 +47,6 @@ function writeState(s: ServerState): void {
   writeStateFile(statePath(s.name), s);
 }
 
-const alive = processAlive;
 
 function listening(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -79,7 +78,7 @@ function parsePort(text: string | undefined): number | undefined {
 
 /** Is this server up and answering on its port? */
 async function running(s: ServerState | undefined): Promise<(ServerState & { port: number; pid: number }) | undefined> {
-  return s !== undefined && alive(s.pid) && s.port !== undefined && (await listening(s.port)) ? (s as ServerState & { port: number; pid: number }) : undefined;
+  return s !== undefined && processAlive(s.pid) && s.port !== undefined && (await listening(s.port)) ? (s as ServerState & { port: number; pid: number }) : undefined;
 }
 
 interface StartOptions {
@@ -214,16 +213,16 @@ async function stop(name: string, quiet = false): Promise<void> {
   checkName(name);
   const s = readState(name);
   if (!s) throw new CliError(`git server ${name} not found in ${serversDir()}`);
-  if (!alive(s.pid)) {
+  if (!processAlive(s.pid)) {
     if (s.pid) writeState({ ...s, pid: undefined });
     if (!quiet) say.success(`git server ${name} is not running`);
     return;
   }
   process.kill(s.pid!, 'SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (alive(s.pid) && Date.now() < deadline) await sleep(50);
-  if (alive(s.pid)) process.kill(s.pid!, 'SIGKILL');
-  while (alive(s.pid)) await sleep(20);
+  while (processAlive(s.pid) && Date.now() < deadline) await sleep(50);
+  if (processAlive(s.pid)) process.kill(s.pid!, 'SIGKILL');
+  while (processAlive(s.pid)) await sleep(20);
   const now = readState(name);
   if (now) writeState({ ...now, pid: undefined });
   if (!quiet) say.success(`git server ${name} stopped (repositories kept in ${s.dir})`);

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 
-interface InstallFlags {
-  export?: boolean;
+/** The values of the flags withInstallOptions adds. */
+export interface InstallOptionFlags {
   version?: string;
   components: string;
   componentsExtra?: string;
@@ -16,6 +16,27 @@ interface InstallFlags {
   clusterDomain: string;
   tolerationKeys?: string;
   logLevel: string;
+}
+
+/** What those flags ask of the install manifests (the version defaults to the CLI's). */
+export function installOptionsFromFlags(flags: InstallOptionFlags, cliVersion: string) {
+  if (!['trace', 'debug', 'info', 'error'].includes(flags.logLevel)) throw new Error(`--log-level must be trace, debug, info or error, not '${flags.logLevel}'`);
+  const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  return {
+    version: flags.version ?? cliVersion,
+    components: [...split(flags.components), ...split(flags.componentsExtra)],
+    registry: flags.registry,
+    imagePullSecret: flags.imagePullSecret,
+    watchAllNamespaces: flags.watchAllNamespaces,
+    networkPolicy: flags.networkPolicy,
+    clusterDomain: flags.clusterDomain,
+    logLevel: flags.logLevel,
+    tolerationKeys: split(flags.tolerationKeys),
+  };
+}
+
+interface InstallFlags extends InstallOptionFlags {
+  export?: boolean;
   namespace: string;
   kubeconfig?: string;
   context?: string;
@@ -58,24 +79,11 @@ export function registerInstall(program: Command): void {
       const { componentsManifest } = await import('../bootstrap/manifests.js');
       const { VERSION } = await import('./version.js');
       const { say, sayGenerating, timeoutMs, withClient, confirm, CliError } = await import('./common.js');
-      const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-      const components = [...split(flags.components), ...split(flags.componentsExtra)];
-      if (!['trace', 'debug', 'info', 'error'].includes(flags.logLevel)) throw new Error(`--log-level must be trace, debug, info or error, not '${flags.logLevel}'`);
-      const version = flags.version ?? VERSION;
+      const options = installOptionsFromFlags(flags, VERSION);
+      const { components } = options;
       const timeout = await timeoutMs(flags);
       if (!flags.export) sayGenerating('generating manifests');
-      const manifest = componentsManifest({
-        version,
-        namespace: flags.namespace,
-        components,
-        registry: flags.registry,
-        imagePullSecret: flags.imagePullSecret,
-        watchAllNamespaces: flags.watchAllNamespaces,
-        networkPolicy: flags.networkPolicy,
-        clusterDomain: flags.clusterDomain,
-        logLevel: flags.logLevel,
-        tolerationKeys: split(flags.tolerationKeys),
-      });
+      const manifest = componentsManifest({ ...options, namespace: flags.namespace });
       if (flags.export) {
         process.stdout.write(manifest.content);
         return;

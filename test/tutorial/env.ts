@@ -109,20 +109,6 @@ export function exampleFile(path: string, repoUrl: string): string {
   return readFileSync(join(EXAMPLE, path), 'utf8').replace('http://127.0.0.1:PORT/tutorial.git', repoUrl);
 }
 
-export async function poll<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 /** Rows of a flux-style table (cells padded, then a tab), header first; blank lines between tables dropped. */
 export function tableRows(text: string): string[][] {

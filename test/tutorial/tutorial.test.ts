@@ -9,7 +9,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleFile, kubectlRows, poll, Sandbox, tableRows, type Result } from './env.js';
+import { poll } from '../apiserver/helpers.js';
+import { exampleFile, kubectlRows, Sandbox, tableRows, type Result } from './env.js';
 
 const sb = new Sandbox();
 let clusterStarted = false;
@@ -106,6 +107,7 @@ test('the tutorial with fluxion, from an empty cluster to uninstall', { timeout:
       return t;
     },
     4 * 60_000,
+    1000,
   );
   assert.deepEqual(rows[0], ['NAME', 'REVISION', 'SUSPENDED', 'READY', 'MESSAGE']);
   assert.deepEqual(
@@ -170,6 +172,7 @@ test('the tutorial with fluxion, from an empty cluster to uninstall', { timeout:
       return /NotFound/.test(ns.stderr) && /NotFound/.test(crd.stderr);
     },
     60_000,
+    1000,
   );
   const left = kubectlRows(ok(await sb.kubectl(['get', 'deploy', '-n', 'apps']), 'kubectl get deploy after uninstall').stdout);
   assert.deepEqual(

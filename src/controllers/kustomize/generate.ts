@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import { build } from '../../kustomize/build.js';
 import { diskFileSystem, type FileSystem } from '../../kustomize/filesystem.js';
 import type { RemoteFetcher } from '../../kustomize/remote.js';
+import type { Selector } from '../../kustomize/selector.js';
 import { emitYaml, goJson } from '../../yaml/emit.js';
 import { parseAllDocuments } from '../../yaml/parse.js';
 import { isMap, type Value, type ValueMap } from '../../yaml/types.js';
@@ -32,15 +33,7 @@ export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', '
 const KUSTOMIZATION_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 
 /** A kustomize patch target, as Flux's spec carries it. */
-export interface PatchSelector {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+export type PatchSelector = Selector;
 
 /** The Kustomization spec fields that shape the build (a subset of KustomizationSpec). */
 export interface BuildSpec {

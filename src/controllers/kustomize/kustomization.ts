@@ -5,7 +5,7 @@
  * (lastAttemptedRevision, lastAppliedRevision, inventory, conditions) and the events.
  */
 import type { Kustomization } from '../../api/kustomize.js';
-import type { Artifact } from '../../api/meta.js';
+import { FLUX_FINALIZER, type Artifact } from '../../api/meta.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -33,6 +33,7 @@ import {
   type ObjectPatcher,
   type ReconcileContext,
   type Result,
+  Reasons as MetaReasons,
 } from '../../runtime/index.js';
 import type { RemoteFetcher } from '../../kustomize/index.js';
 import type { ValueMap } from '../../yaml/types.js';
@@ -46,20 +47,13 @@ import { inventoryOf, objMetadataId, objRefOf, staleObjects, type InventoryEntry
 import { mergeSubstituteVars, substituteObjects, type SubstituteSource } from './substitute.js';
 import type { GroupKind } from './stages.js';
 
-export const KUSTOMIZE_FINALIZER = 'finalizers.fluxcd.io';
-
-/** Flux's Kustomization condition reasons. */
+/** Flux's Kustomization condition reasons: the shared ones and its own. */
 export const Reasons = {
+  ...MetaReasons,
   ArtifactFailed: 'ArtifactFailed',
   BuildFailed: 'BuildFailed',
   HealthCheckFailed: 'HealthCheckFailed',
-  DependencyNotReady: 'DependencyNotReady',
-  ReconciliationFailed: 'ReconciliationFailed',
-  ReconciliationSucceeded: 'ReconciliationSucceeded',
   PruneFailed: 'PruneFailed',
-  Progressing: 'Progressing',
-  ProgressingWithRetry: 'ProgressingWithRetry',
-  Succeeded: 'Succeeded',
   InvalidSpec: 'InvalidSpec',
   AccessDenied: 'AccessDenied',
 } as const;
@@ -129,7 +123,7 @@ export class KustomizationReconciler {
   async reconcile(obj: Kustomization, ctx: ReconcileContext): Promise<Result> {
     const { patcher } = this.deps;
     if (obj.metadata.deletionTimestamp) return this.finalize(obj, ctx);
-    const original = await beginReconcile(obj, KUSTOMIZE_FINALIZER, patcher, ctx.log);
+    const original = await beginReconcile(obj, FLUX_FINALIZER, patcher, ctx.log);
     if (!original) return done();
     const outcome: Outcome = { changes: [], startedAt: Date.now() };
     try {
@@ -385,7 +379,7 @@ export class KustomizationReconciler {
    * release the finalizer. A suspended Kustomization keeps its objects.
    */
   private async finalize(obj: Kustomization, ctx: ReconcileContext): Promise<Result> {
-    if (!hasFinalizer(obj, KUSTOMIZE_FINALIZER)) return done();
+    if (!hasFinalizer(obj, FLUX_FINALIZER)) return done();
     const policy = obj.spec.deletionPolicy ?? 'MirrorPrune';
     const collect = !obj.spec.suspend && (policy === 'Delete' || policy === 'WaitForTermination' || (policy === 'MirrorPrune' && obj.spec.prune));
     const entries = obj.status?.inventory?.entries ?? [];
@@ -406,7 +400,7 @@ export class KustomizationReconciler {
         return retryableError(e as Error);
       }
     }
-    removeFinalizer(obj, KUSTOMIZE_FINALIZER);
+    removeFinalizer(obj, FLUX_FINALIZER);
     await this.deps.patcher.patchFinalizers(obj);
     return done();
   }
