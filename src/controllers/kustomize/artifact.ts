@@ -146,6 +146,7 @@ export class ArtifactWorkspace {
   async close(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(all.map(async (e) => rm(await e.ready.catch(() => ''), { recursive: true, force: true }).catch(() => {})));
+    const dirs = await Promise.all(all.map((e) => e.ready.catch(() => undefined)));
+    await Promise.all(dirs.filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
   }
 }
